@@ -1,0 +1,11 @@
+"""Tests: in-memory SQLite unless DATABASE_URL names a real database (CI runs both)."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env
+
+if not env("DATABASE_URL", default=""):
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests of the throttle set their own rate; the rest should never be throttled.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min"}}  # noqa: F405

@@ -1,0 +1,132 @@
+"""Roster: organisations, the team tree, people with their formal manager, roles and logins."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # Sign-in by e-mail ignores case: "Ana@Example.com" is "ana@example.com".
+        return self.get(email__iexact=username)
+
+    def create_user(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("A login needs an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A login. Roster data lives on Person; `user.person` links the two, one to one."""
+
+    email = models.EmailField("e-mail", unique=True)
+    is_staff = models.BooleanField(default=False, help_text="Can sign in to the Django admin.")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A node of the organisation's team tree; names are unique within the organisation."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="team_name_unique_in_org"
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="team_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    EMPLOYEE = "employee", "Employee"
+    LEAD = "lead", "Team lead"
+    HR = "hr", "HR"
+
+
+class Person(models.Model):
+    """One row of the roster. A `lead` leads the team they are listed in and its sub-teams."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people")
+    email = models.EmailField(
+        "e-mail", help_text="Stored in lower case; unique in the organisation."
+    )
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="members")
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.EMPLOYEE)
+    is_active = models.BooleanField(default=True)
+    employee_id = models.CharField(max_length=64, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    user = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "email"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"], name="person_email_unique_in_org"
+            ),
+            models.CheckConstraint(
+                condition=~Q(manager=models.F("id")), name="person_not_own_manager"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "is_active", "name"], name="person_org_active_name"
+            ),
+            models.Index(fields=["organization", "team"], name="person_org_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"

@@ -1,0 +1,89 @@
+"""Writes to the roster other than the file import: organisations and access (logins, roles)."""
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+
+from teams.models import Organization, Person, Role, User
+
+
+def organization_get_or_create(*, slug: str, name: str = "") -> tuple[Organization, bool]:
+    if slug != slugify(slug) or not slug:
+        raise ValidationError(
+            f"'{slug}' is not a valid organisation slug: use lower-case letters, digits and "
+            f"hyphens, e.g. '{slugify(slug) or 'acme'}'."
+        )
+    organization = Organization.objects.filter(slug=slug).first()
+    if organization is not None:
+        return organization, False
+    organization = Organization(slug=slug, name=name or slug.replace("-", " ").title())
+    organization.full_clean()
+    organization.save()
+    return organization, True
+
+
+def access_grant(
+    *, person: Person, role: str, password: str | None = None, invite: bool = False
+) -> Person:
+    """Give a roster person a login with a role; optionally e-mail them a set-password link.
+
+    Re-granting changes the role (and the password when one is given); it never makes a second
+    login. A login is matched to its person by e-mail, one login per person. Returns the person
+    as stored, with their login.
+    """
+    if role not in Role.values:
+        raise ValidationError(f"Unknown role '{role}'. Use employee, lead or hr.")
+    if not person.is_active:
+        raise ValidationError(
+            f"{person.email} is deactivated in the roster; reactivate them with a roster import "
+            "before giving them access."
+        )
+    with transaction.atomic():
+        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        user = person.user
+        if user is None:
+            other = User.objects.filter(email__iexact=person.email).first()
+            if other is not None and Person.objects.filter(user=other).exists():
+                raise ValidationError(
+                    f"A login for {person.email} already belongs to another organisation's "
+                    "roster; one login serves one person."
+                )
+            user = other or User.objects.create_user(person.email)
+            person.user = user
+        if password:
+            validate_password(password, user)
+            user.set_password(password)
+        user.is_active = True
+        user.save()
+        person.role = role
+        person.save(update_fields=["user", "role", "updated_at"])
+        if invite:
+            transaction.on_commit(lambda: access_invitation_send(person=person))
+    return person
+
+
+def access_invitation_send(*, person: Person) -> None:
+    """E-mail a one-time link to choose a password (Django's password-reset token)."""
+    user = person.user
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {"person": person, "link": settings.SITE_URL.rstrip("/") + path}
+    send_mail(
+        subject=f"Your Influence Map access for {person.organization.name}",
+        message=render_to_string("teams/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[person.email],
+    )
