@@ -130,3 +130,7 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+    @property
+    def has_login(self) -> bool:
+        return self.user is not None and self.user.is_active

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
+from rest_framework.authtoken.models import Token
 
 from teams.models import Organization, Person, Role, User
 
@@ -31,7 +32,12 @@ def organization_get_or_create(*, slug: str, name: str = "") -> tuple[Organizati
 
 
 def access_grant(
-    *, person: Person, role: str, password: str | None = None, invite: bool = False
+    *,
+    person: Person,
+    role: str,
+    password: str | None = None,
+    invite: bool = False,
+    actor: Person | None = None,
 ) -> Person:
     """Give a roster person a login with a role; optionally e-mail them a set-password link.
 
@@ -41,6 +47,10 @@ def access_grant(
     """
     if role not in Role.values:
         raise ValidationError(f"Unknown role '{role}'. Use employee, lead or hr.")
+    if actor is not None and actor.pk == person.pk and actor.role == Role.HR and role != Role.HR:
+        raise ValidationError(
+            "You cannot take away your own HR access; ask another HR person to change it."
+        )
     if not person.is_active:
         raise ValidationError(
             f"{person.email} is deactivated in the roster; reactivate them with a roster import "
@@ -87,3 +97,9 @@ def access_invitation_send(*, person: Person) -> None:
         from_email=None,
         recipient_list=[person.email],
     )
+
+
+def api_token_issue(*, user: User) -> str:
+    """The login's API token, created on first use; the same until it is revoked."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key

@@ -113,6 +113,7 @@ def person_access(request, person_id: int):
                 person=person,
                 role=form.cleaned_data["role"],
                 invite=form.cleaned_data["send_invitation"],
+                actor=viewer_person(request.user),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -302,3 +302,12 @@ def test_password_reset_mails_a_working_link(world, client):
     assert len(mail.outbox) == 1
     unknown = client.post(reverse("password_reset"), {"email": "nobody@acme.test"})
     assert unknown.status_code == 302 and len(mail.outbox) == 1  # same answer, no mail
+
+
+def test_hr_cannot_take_away_their_own_hr_access(world, client_for):
+    client = client_for(world.hr)
+    response = client.post(reverse("person-access", kwargs={"person_id": world.hr.id}),
+                           {"role": "employee"}, follow=True)
+    assert b"cannot take away your own HR access" in response.content
+    world.hr.refresh_from_db()
+    assert world.hr.role == Role.HR
