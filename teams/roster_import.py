@@ -374,43 +374,21 @@ def _cycles(successor: dict[str, str]) -> list[list[str]]:
 def _apply(organization, rows, existing, teams, deactivate_missing, report) -> None:
     now = timezone.now()
     team_ids = _write_teams(organization, rows, teams, report)
-    new_people, changed = [], []
+    id_of = {email: person.id for email, person in existing.items()}
+    new_rows = [row for row in rows if row.email not in existing]
+    _create_people(organization, new_rows, team_ids, id_of)
+    report.created = len(new_rows)
+
+    returning = {p.user_id for p in existing.values() if not p.is_active and p.user_id}
+    changed = []
     for row in rows:
         person = existing.get(row.email)
         if person is None:
-            new_people.append(
-                Person(
-                    organization=organization,
-                    email=row.email,
-                    name=row.name,
-                    title=row.title,
-                    team_id=team_ids[row.team],
-                    role=row.role or Role.EMPLOYEE,
-                    employee_id=row.employee_id or "",
-                    attributes={k: v for k, v in row.attributes.items() if v},
-                )
-            )
-        elif _update_person(person, row, team_ids[row.team]):
+            continue
+        manager_id = id_of[row.manager_email] if row.manager_email else None
+        if _update_person(person, row, team_ids[row.team], manager_id):
             person.updated_at = now
             changed.append(person)
-    Person.objects.bulk_create(new_people, batch_size=BATCH)
-    report.created = len(new_people)
-
-    id_of = dict(Person.objects.filter(organization=organization).values_list("email", "id"))
-    changed_ids = {p.id for p in changed}
-    manager_only = []
-    for row in rows:
-        manager_id = id_of.get(row.manager_email) if row.manager_email else None
-        person = existing.get(row.email)
-        if person is None:
-            if manager_id:
-                manager_only.append(Person(pk=id_of[row.email], manager_id=manager_id))
-        elif person.manager_id != manager_id:
-            person.manager_id = manager_id
-            if person.id not in changed_ids:
-                person.updated_at = now
-                changed.append(person)
-    Person.objects.bulk_update(manager_only, ["manager"], batch_size=BATCH)
     Person.objects.bulk_update(
         changed,
         [
@@ -429,8 +407,10 @@ def _apply(organization, rows, existing, teams, deactivate_missing, report) -> N
     report.updated = len(changed)
     report.unchanged = len(rows) - report.created - report.updated
 
-    reactivated = [p.user_id for p in changed if p.user_id and p.is_active]
-    User.objects.filter(id__in=reactivated).update(is_active=True)
+    # People back in the roster get their login back.
+    User.objects.filter(id__in=[p.user_id for p in changed if p.user_id in returning]).update(
+        is_active=True
+    )
     if deactivate_missing:
         in_file = {row.email for row in rows}
         leaving = [p for email, p in existing.items() if email not in in_file and p.is_active]
@@ -446,7 +426,7 @@ def _apply(organization, rows, existing, teams, deactivate_missing, report) -> N
         report.deactivated = len(leaving)
 
 
-def _update_person(person: Person, row: _Row, team_id: int) -> bool:
+def _update_person(person: Person, row: _Row, team_id: int, manager_id: int | None) -> bool:
     attributes = dict(person.attributes)
     for key, value in row.attributes.items():
         if value:
@@ -457,6 +437,7 @@ def _update_person(person: Person, row: _Row, team_id: int) -> bool:
         "name": row.name,
         "title": row.title,
         "team_id": team_id,
+        "manager_id": manager_id,
         "is_active": True,
         "role": row.role or person.role,
         "attributes": attributes,
@@ -468,6 +449,48 @@ def _update_person(person: Person, row: _Row, team_id: int) -> bool:
             setattr(person, attr, value)
             changed = True
     return changed
+
+
+def _create_people(organization, new_rows: list[_Row], team_ids, id_of: dict[str, int]) -> None:
+    """Insert new people managers first, level by level, so each row gets its manager at once."""
+    by_email = {row.email: row for row in new_rows}
+    level: dict[str, int] = {}
+    for row in new_rows:
+        chain, email = [], row.email
+        while email in by_email and email not in level:
+            chain.append(email)
+            email = by_email[email].manager_email
+        depth = level.get(email, -1)  # -1: no manager, or one already stored
+        for member in reversed(chain):
+            depth += 1
+            level[member] = depth
+    for depth in sorted(set(level.values())):
+        people = [
+            Person(
+                organization=organization,
+                email=row.email,
+                name=row.name,
+                title=row.title,
+                team_id=team_ids[row.team],
+                manager_id=id_of[row.manager_email] if row.manager_email else None,
+                role=row.role or Role.EMPLOYEE,
+                employee_id=row.employee_id or "",
+                attributes={k: v for k, v in row.attributes.items() if v},
+            )
+            for row in new_rows
+            if level[row.email] == depth
+        ]
+        Person.objects.bulk_create(people, batch_size=BATCH)
+        if all(person.pk for person in people):
+            id_of.update((person.email, person.pk) for person in people)
+        else:  # databases that do not return ids from a bulk insert
+            emails = [person.email for person in people]
+            for start in range(0, len(emails), BATCH):
+                id_of.update(
+                    Person.objects.filter(
+                        organization=organization, email__in=emails[start : start + BATCH]
+                    ).values_list("email", "id")
+                )
 
 
 def _write_teams(organization, rows, teams, report) -> dict[str, int]:

@@ -57,7 +57,9 @@ def access_grant(
             "before giving them access."
         )
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        person = (
+            Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+        )
         user = person.user
         if user is None:
             other = User.objects.filter(email__iexact=person.email).first()
