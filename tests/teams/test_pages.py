@@ -306,8 +306,11 @@ def test_password_reset_mails_a_working_link(world, client):
 
 def test_hr_cannot_take_away_their_own_hr_access(world, client_for):
     client = client_for(world.hr)
-    response = client.post(reverse("person-access", kwargs={"person_id": world.hr.id}),
-                           {"role": "employee"}, follow=True)
+    response = client.post(
+        reverse("person-access", kwargs={"person_id": world.hr.id}),
+        {"role": "employee"},
+        follow=True,
+    )
     assert b"cannot take away your own HR access" in response.content
     world.hr.refresh_from_db()
     assert world.hr.role == Role.HR
