@@ -132,5 +132,12 @@ class Person(models.Model):
         return f"{self.name} <{self.email}>"
 
     @property
+    def attribute_items(self) -> list[tuple[str, str]]:
+        """Free attributes for display: ("Start year", "2024"), sorted by label."""
+        return sorted(
+            (key.replace("_", " ").capitalize(), value) for key, value in self.attributes.items()
+        )
+
+    @property
     def has_login(self) -> bool:
         return self.user is not None and self.user.is_active
