@@ -13,6 +13,8 @@ Steps, each timed with time.perf_counter and counted with a query wrapper:
   (a)       first import of the file: everyone created
   (b)       the same file again: everyone unchanged
   (c)       10% of people changed and 5% removed, with deactivate_missing
+Then the HR pages over the imported roster, against /healthz (one SELECT) as the floor:
+the organisation overview (team tree + first page of people), its last page, and a search.
 """
 
 import argparse
@@ -225,6 +227,48 @@ def _run(people: int, seed: int) -> None:
         if not report.ok:
             raise SystemExit(f"{step}: the import refused the file: {report.problems[:5]}")
     _print_table(results, people, len({r["team"] for r in rows}), len(content), connection)
+    _measure_pages(organization)
+
+
+def _measure_pages(organization) -> None:
+    """Median of 5 requests per page through the Django test client, with query counts."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from teams.models import Person, Role
+    from teams.services import access_grant
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    hr = Person.objects.filter(organization=organization, is_active=True).order_by("id").first()
+    hr.role = Role.HR
+    hr.save(update_fields=["role"])
+    client = Client()
+    client.force_login(access_grant(person=hr, role=Role.HR).user)
+    active = Person.objects.filter(organization=organization, is_active=True).count()
+    last_page = (active + 49) // 50
+    pages = (
+        ("floor: /healthz (SELECT 1)", "/healthz"),
+        ("organisation overview, page 1", "/organization/"),
+        (f"organisation overview, page {last_page}", f"/organization/?page={last_page}"),
+        ("search 'person 0012' (name contains)", "/organization/?q=person+0012"),
+    )
+    print(f"\nHR pages over {active:,} active people (median of 5 requests)")
+    print(f"{'page':<40}{'ms':>8}{'queries':>9}{'x floor':>9}")
+    floor = None
+    for label, url in pages:
+        timings, queries = [], 0
+        for _ in range(5):
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - start) * 1000)
+            queries = len(captured)
+            assert response.status_code == 200, (url, response.status_code)
+        median = sorted(timings)[2]
+        floor = floor or median
+        print(f"{label:<40}{median:>8.1f}{queries:>9}{median / floor:>9.1f}")
 
 
 def _print_table(results, people, teams, size, connection) -> None:
