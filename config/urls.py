@@ -40,5 +40,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/", include("teams.api.urls")),
+    path("api/", include("surveys.api.urls")),
+    path("", include("surveys.urls")),
     path("", include("teams.urls")),
 ]
