@@ -26,7 +26,8 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from throwaway_db import create_bench_database, drop_bench_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "influence_bench"
@@ -67,7 +68,7 @@ def main() -> None:
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    admin_url = _create_bench_database(os.environ.get("DATABASE_URL", ""))
+    admin_url = create_bench_database(os.environ.get("DATABASE_URL", ""), BENCH_DB)
     try:
         import django
 
@@ -75,7 +76,7 @@ def main() -> None:
         _run(args.people, args.seed)
     finally:
         if admin_url:
-            _drop_bench_database(admin_url)
+            drop_bench_database(admin_url, BENCH_DB)
 
 
 # --- roster generation -------------------------------------------------------------------------
@@ -290,43 +291,6 @@ def _print_table(results, people, teams, size, connection) -> None:
 
 
 # --- the database ------------------------------------------------------------------------------
-
-
-def _create_bench_database(url: str) -> str:
-    """For PostgreSQL: (re)create the throwaway database and point DATABASE_URL at it."""
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql", "psql"):
-        raise SystemExit(
-            f"DATABASE_URL uses '{parts.scheme}'; the benchmark runs on in-memory SQLite (unset "
-            "DATABASE_URL) or on PostgreSQL (postgres://...), where it uses a throwaway database."
-        )
-    import psycopg
-    from psycopg import sql
-
-    admin_url = urlunsplit(("postgresql", *parts[1:]))
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(BENCH_DB)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + BENCH_DB))
-    return admin_url
-
-
-def _drop_bench_database(admin_url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    try:
-        from django.db import connections
-
-        connections.close_all()
-    except Exception:  # noqa: BLE001, S110 - Django may not have started; dropping still matters
-        pass
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(BENCH_DB))
-        )
 
 
 def _refuse_unless_throwaway(connection) -> None:
