@@ -117,6 +117,15 @@ def answer_people_search(
     return list(people[:limit])
 
 
+def answer_people_named(*, invitation: Invitation, person_ids: set[int]) -> dict[int, Person]:
+    """Chosen people by id, for showing chips. Scoped to the respondent's organisation, so a
+    tampered id never reveals anyone's name."""
+    people = Person.objects.filter(
+        organization_id=invitation.person.organization_id, id__in=person_ids
+    ).select_related("team")
+    return {person.id: person for person in people}
+
+
 @dataclass
 class AnswerSet:
     """Answers as sent by a form or the API, keyed by question id."""

@@ -43,14 +43,14 @@ def wave_get_for_user(*, user, wave_id) -> Wave:
 
 
 def my_invitations(*, user) -> QuerySet[Invitation]:
-    """The signed-in person's invitations, open waves first."""
+    """The signed-in person's invitations, newest wave first."""
     person = viewer_person(user)
     if person is None:
         return Invitation.objects.none()
     return (
         Invitation.objects.filter(person=person)
         .select_related("wave__survey")
-        .order_by("wave__status", "-wave__opens_at")
+        .order_by("-wave__opens_at", "-id")
     )
 
 

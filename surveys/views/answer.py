@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from surveys.answering import (
     AnswerSet,
+    answer_people_named,
     answer_people_search,
     invitation_mark_opened,
     link_resolve,
@@ -27,7 +28,6 @@ from surveys.answering import (
 )
 from surveys.models import STRENGTH_CHOICES, Invitation, Question, Wave
 from surveys.selectors import my_invitation_get, my_invitations
-from teams.models import Person
 from teams.selectors import viewer_person
 
 RATING_CHOICES = [(1, "Very poor"), (2, "Poor"), (3, "OK"), (4, "Good"), (5, "Very good")]
@@ -288,13 +288,7 @@ def _parsed(questions: list[Question], data) -> tuple[AnswerSet, dict[str, str]]
 def _blocks(invitation, questions, answers: AnswerSet, errors: dict[str, str]):
     """What each question shows: its answer so far and its error. Names come in one query."""
     wanted = {pid for picks in answers.nominees.values() for pid, _ in picks}
-    # Scoped to the respondent's organisation: a tampered id never reveals anyone's name.
-    people = {
-        p.id: p
-        for p in Person.objects.filter(
-            organization_id=invitation.person.organization_id, id__in=wanted
-        ).select_related("team")
-    }
+    people = answer_people_named(invitation=invitation, person_ids=wanted)
     blocks = []
     for number, question in enumerate(questions, start=1):
         block = QuestionBlock(question, number, errors.get(str(question.id), ""))
