@@ -4,11 +4,11 @@ response rates of their teams; everybody sees their own invitations. Out of scop
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from surveys.models import Invitation, Survey, Wave
+from surveys.models import Invitation, InvitationEvent, Survey, Wave
 from teams.models import Role
 from teams.selectors import led_team_ids, team_tree, viewer_person
 
@@ -115,3 +115,87 @@ def response_rates(*, user, wave: Wave) -> list[RateRow]:
                 )
             )
     return rows
+
+
+def survey_get_for_user(*, user, survey_id) -> Survey:
+    """A survey HR (any of the organisation) or a lead (one that reached their teams) may read."""
+    surveys = survey_list_for_user(user=user, include_archived=True)
+    return get_object_or_404(surveys.prefetch_related("questions", "audience_teams"), pk=survey_id)
+
+
+def wave_get_for_hr(*, user, wave_id) -> Wave:
+    person = viewer_person(user)
+    if person is None or person.role != Role.HR:
+        raise Http404("No wave here.")
+    return wave_get_for_user(user=user, wave_id=wave_id)
+
+
+def invitation_get_for_hr(*, user, invitation_id) -> Invitation:
+    person = viewer_person(user)
+    if person is None or person.role != Role.HR:
+        raise Http404("No invitation here.")
+    invitations = Invitation.objects.filter(
+        wave__survey__organization_id=person.organization_id
+    ).select_related("person__team", "wave__survey__organization")
+    return get_object_or_404(invitations, pk=invitation_id)
+
+
+def waves_with_counts() -> QuerySet[Wave]:
+    """Waves with how many were invited and how many answered: counts, never who."""
+    return Wave.objects.annotate(
+        invited=Count("invitations"),
+        answered=Count("invitations", filter=Q(invitations__answered_at__isnull=False)),
+    ).order_by("-number")
+
+
+# Events that tell whether someone opened or answered (reminders go only to people who have not
+# answered yet, so they tell it too): withheld for people of small teams.
+STATUS_EVENTS = {
+    InvitationEvent.Kind.REMINDED,
+    InvitationEvent.Kind.OPENED,
+    InvitationEvent.Kind.SAVED,
+    InvitationEvent.Kind.ANSWERED,
+}
+
+
+@dataclass(frozen=True)
+class InvitationView:
+    """An invitation as HR may see it. In a team with fewer invited people than the anonymity
+    threshold, everything that tells whether the person answered is withheld."""
+
+    invitation: Invitation
+    withheld: bool
+    events: list[InvitationEvent]
+
+    @property
+    def opened_at(self):
+        return None if self.withheld else self.invitation.opened_at
+
+    @property
+    def answered_at(self):
+        return None if self.withheld else self.invitation.answered_at
+
+    @property
+    def reminder_count(self):
+        return None if self.withheld else self.invitation.reminder_count
+
+
+def wave_invitations_for_hr(*, wave: Wave) -> QuerySet[Invitation]:
+    """The wave's invitations with person, team and delivery history loaded, by name."""
+    return (
+        wave.invitations.select_related("person__team")
+        .prefetch_related(Prefetch("events", queryset=InvitationEvent.objects.order_by("at", "id")))
+        .order_by("person__name", "person__email", "id")
+    )
+
+
+def invitation_views(*, wave: Wave, invitations) -> list[InvitationView]:
+    """Invitations (loaded with their events) with small-team withholding applied."""
+    per_team = wave.invitations.values("person__team_id").annotate(n=Count("id"))
+    small = {row["person__team_id"] for row in per_team if row["n"] < settings.ANONYMITY_THRESHOLD}
+    views = []
+    for invitation in invitations:
+        withheld = invitation.person.team_id in small
+        events = [e for e in invitation.events.all() if not (withheld and e.kind in STATUS_EVENTS)]
+        views.append(InvitationView(invitation, withheld, events))
+    return views

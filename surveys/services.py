@@ -245,7 +245,10 @@ def _questions_replace(survey: Survey, questions: list[QuestionSpec]) -> None:
 # --- waves ---------------------------------------------------------------------------------
 
 
-def wave_create(*, survey: Survey, opens_at: datetime, closes_at: datetime) -> Wave:
+def wave_create(
+    *, survey: Survey, opens_at: datetime, closes_at: datetime, open_now: bool = False
+) -> Wave:
+    """Plan the survey's next wave; with open_now it opens at once, in the same transaction."""
     if survey.status == Survey.Status.ARCHIVED:
         raise ValidationError("This survey is archived; copy it to run it again.")
     if closes_at <= opens_at:
@@ -257,9 +260,12 @@ def wave_create(*, survey: Survey, opens_at: datetime, closes_at: datetime) -> W
         if survey.waves.exclude(status=Wave.Status.CLOSED).exists():
             raise ValidationError("This survey already has a wave that is planned or open.")
         number = (survey.waves.aggregate(n=Max("number"))["n"] or 0) + 1
-        return Wave.objects.create(
+        wave = Wave.objects.create(
             survey=survey, number=number, opens_at=opens_at, closes_at=closes_at
         )
+        if open_now:
+            wave_open(wave=wave, now=opens_at)
+    return wave
 
 
 def audience_people(survey: Survey):

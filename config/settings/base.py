@@ -149,17 +149,26 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"auth": env("AUTH_THROTTLE_RATE", default="20/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env("AUTH_THROTTLE_RATE", default="20/min"),
+        # Answering by link, per client address: generous, as a whole office may share one.
+        "answer": env("ANSWER_THROTTLE_RATE", default="600/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Influence Map API",
-    "DESCRIPTION": "Roster, people and teams of one organisation, scoped to the caller's role.",
+    "DESCRIPTION": "Roster, surveys, waves, invitations and answers of one organisation, "
+    "scoped to the caller's role.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionKindEnum": "surveys.models.Question.Kind",
+        "InvitationEventKindEnum": "surveys.models.InvitationEvent.Kind",
+    },
 }
 
 # Roster import limits.

@@ -5,16 +5,14 @@ organization_get_for_hr), wave pages through wave_get_for_user; anyone else gets
 how many answered, never who: a small team's answer status is withheld on the invitations page.
 """
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -26,12 +24,17 @@ from surveys.forms import (
     custom_question_count,
     survey_initial,
 )
-from surveys.models import Invitation, InvitationEvent, Survey, Wave
+from surveys.models import Survey, Wave
 from surveys.selectors import (
+    invitation_get_for_hr,
+    invitation_views,
     response_rates,
     survey_get_for_hr,
     survey_list_for_user,
+    wave_get_for_hr,
     wave_get_for_user,
+    wave_invitations_for_hr,
+    waves_with_counts,
 )
 from surveys.services import (
     invitation_resend,
@@ -48,34 +51,11 @@ from teams.selectors import organization_get_for_hr, team_tree, viewer_person
 
 PAGE_SIZE = 50
 REFRESH_SECONDS = 30
-# Events that tell whether someone opened or answered (reminders go only to people who have not
-# answered yet, so they tell it too): withheld for people of small teams.
-STATUS_EVENTS = {
-    InvitationEvent.Kind.REMINDED,
-    InvitationEvent.Kind.OPENED,
-    InvitationEvent.Kind.SAVED,
-    InvitationEvent.Kind.ANSWERED,
-}
-
-
-def _waves_with_counts():
-    # TODO(selectors): belongs in a selector (e.g. waves_with_counts) once surveys/selectors.py
-    # grows one; counts only, never who answered.
-    return Wave.objects.annotate(
-        invited=Count("invitations"),
-        answered=Count("invitations", filter=Q(invitations__answered_at__isnull=False)),
-    ).order_by("-number")
 
 
 def _is_hr(request) -> bool:
     person = viewer_person(request.user)
     return person is not None and person.role == Role.HR
-
-
-def _wave_for_hr(request, wave_id: int) -> Wave:
-    wave = wave_get_for_user(user=request.user, wave_id=wave_id)
-    survey_get_for_hr(user=request.user, survey_id=wave.survey_id)  # 404 unless HR of its org
-    return wave
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -93,7 +73,7 @@ def survey_list(request):
     show_archived = request.GET.get("archived") == "1"
     is_hr = person.role == Role.HR
     # Leads get the waves without counts: the survey-wide rate is HR's view.
-    waves = _waves_with_counts() if is_hr else Wave.objects.order_by("-number")
+    waves = waves_with_counts() if is_hr else Wave.objects.order_by("-number")
     surveys = survey_list_for_user(
         user=request.user, include_archived=show_archived
     ).prefetch_related(Prefetch("waves", queryset=waves))
@@ -172,7 +152,7 @@ def survey_edit(request, survey_id: int):
 @login_required
 def survey_detail(request, survey_id: int):
     survey = survey_get_for_hr(user=request.user, survey_id=survey_id)
-    waves = list(_waves_with_counts().filter(survey=survey))
+    waves = list(waves_with_counts().filter(survey=survey))
     current = next((w for w in waves if w.status != Wave.Status.CLOSED), None)
     context = {
         "survey": survey,
@@ -233,14 +213,15 @@ def wave_create_action(request, survey_id: int):
     opens_at = now if start_now else form.cleaned_data["opens_at"]
     try:
         wave = wave_create(
-            survey=survey, opens_at=opens_at, closes_at=form.cleaned_data["closes_at"]
+            survey=survey,
+            opens_at=opens_at,
+            closes_at=form.cleaned_data["closes_at"],
+            open_now=start_now,
         )
     except ValidationError as exc:
         messages.error(request, f"No wave created. {_error_text(exc)}")
         return redirect("survey-detail", survey_id=survey.pk)
     if start_now:
-        # Had this failed, the draft wave, due now, would be opened by the next scheduler tick.
-        wave_open(wave=wave, now=now)
         messages.success(
             request,
             f"Wave {wave.number} is open: {wave.invitations.count()} people are being invited "
@@ -284,7 +265,7 @@ def wave_rates_fragment(request, wave_id: int):
 @login_required
 @require_POST
 def wave_open_action(request, wave_id: int):
-    wave = _wave_for_hr(request, wave_id)
+    wave = wave_get_for_hr(user=request.user, wave_id=wave_id)
     if wave_open(wave=wave):
         messages.success(
             request,
@@ -299,7 +280,7 @@ def wave_open_action(request, wave_id: int):
 @login_required
 @require_POST
 def wave_close_action(request, wave_id: int):
-    wave = _wave_for_hr(request, wave_id)
+    wave = wave_get_for_hr(user=request.user, wave_id=wave_id)
     if wave_close(wave=wave):
         messages.success(
             request,
@@ -314,35 +295,13 @@ def wave_close_action(request, wave_id: int):
 # --- invitations ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class InvitationRow:
-    invitation: Invitation
-    withheld: bool  # small team: opened/answered/reminded would tell who answered
-    events: list[InvitationEvent]
-
-
-def _small_team_ids(wave: Wave) -> set[int]:
-    """Teams with fewer invited people (own members) than the anonymity threshold."""
-    # TODO(selectors): a selector such as wave_invited_per_team would be the right home.
-    per_team = wave.invitations.values("person__team_id").annotate(n=Count("id"))
-    return {row["person__team_id"] for row in per_team if row["n"] < settings.ANONYMITY_THRESHOLD}
-
-
 @login_required
 def wave_invitations(request, wave_id: int):
-    wave = _wave_for_hr(request, wave_id)
-    invitations = (
-        wave.invitations.select_related("person__team")
-        .prefetch_related(Prefetch("events", queryset=InvitationEvent.objects.order_by("at", "id")))
-        .order_by("person__name", "person__email", "id")
+    wave = wave_get_for_hr(user=request.user, wave_id=wave_id)
+    page = Paginator(wave_invitations_for_hr(wave=wave), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("page"))
-    small = _small_team_ids(wave)
-    rows = []
-    for invitation in page:
-        withheld = invitation.person.team_id in small
-        events = [e for e in invitation.events.all() if not (withheld and e.kind in STATUS_EVENTS)]
-        rows.append(InvitationRow(invitation, withheld, events))
+    rows = invitation_views(wave=wave, invitations=page)
     context = {
         "wave": wave,
         "survey": wave.survey,
@@ -358,10 +317,7 @@ def wave_invitations(request, wave_id: int):
 @login_required
 @require_POST
 def invitation_resend_action(request, invitation_id: int):
-    invitation = get_object_or_404(
-        Invitation.objects.select_related("wave__survey", "person"), pk=invitation_id
-    )
-    survey_get_for_hr(user=request.user, survey_id=invitation.wave.survey_id)
+    invitation = invitation_get_for_hr(user=request.user, invitation_id=invitation_id)
     form = ResendForm(request.POST)
     form.is_valid()  # both fields are optional; a bad page number is simply dropped
     revoke = form.cleaned_data.get("revoke_previous", False)
