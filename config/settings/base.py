@@ -182,6 +182,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Eager tasks in the web process would log every run; workers configure their own logging.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}},
 }
 
 # Absolute address of the site, for links in e-mails (invitations, password reset).

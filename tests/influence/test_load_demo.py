@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import models
 
 from teams.demo import (
     DEMO_PASSWORD,
@@ -162,3 +163,33 @@ def test_it_refuses_to_write_into_a_real_organisation_called_demo():
     with pytest.raises(CommandError, match="not the demo organisation"):
         load_demo()
     assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_survey_has_an_answered_wave_and_an_open_wave_the_employee_can_answer(client):
+    from surveys.demo import DEMO_SURVEY_TITLE
+    from surveys.models import Nomination, Survey, Wave
+
+    output = load_demo()
+    survey = Survey.objects.get(title=DEMO_SURVEY_TITLE)
+    assert sorted(survey.questions.values_list("relation", flat=True)) == [
+        "advice",
+        "decision",
+        "help",
+    ]
+    closed = survey.waves.get(status=Wave.Status.CLOSED)
+    invited = closed.invitations.count()
+    answered = closed.invitations.filter(answered_at__isnull=False).count()
+    assert invited == 150 and 0.75 <= answered / invited <= 0.85
+    nominations = Nomination.objects.filter(response__invitation__wave=closed)
+    # Structure: most ties stay inside a team, and a few people are named far more than others.
+    same_team = nominations.filter(nominee__team=models.F("response__invitation__person__team"))
+    assert same_team.count() / nominations.count() > 0.5
+    opened = survey.waves.get(status=Wave.Status.OPEN)
+    link = output.split("no sign-in needed):", 1)[1].split()[0]
+    page = client.get(link.replace("http://127.0.0.1:8000", ""))
+    assert page.status_code == 200 and DEMO_SURVEY_TITLE.encode() in page.content
+    assert opened.invitations.count() == 150
+
+    load_demo()  # again: no new waves, still one open
+    assert survey.waves.count() == 2

@@ -1,9 +1,25 @@
+"""The demo: roster, logins, a survey with one answered (closed) wave and one open wave.
+
+It lives in the top app because it drives every layer below it.
+"""
+
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
+from django.urls import reverse
+from django.utils import timezone
 
+from surveys.demo import DEMO_RELATIONS, DEMO_SURVEY_TITLE, demo_answers_csv
+from surveys.models import InvitationLink, Survey, Wave
+from surveys.responses_import import responses_import
+from surveys.services import bank_questions, survey_create, wave_create, wave_open
+from surveys.tasks import wave_invitations_send
+from surveys.tokens import token_new
 from teams.demo import (
     DEMO_LOGIN_TEAM,
     DEMO_NAME,
@@ -68,7 +84,10 @@ class Command(BaseCommand):
                 raise CommandError(f"The demo roster was refused by the import: {details}")
             self.stdout.write(f"Roster: {report.summary()}")
             logins = self._grant_logins(organization, rows, password)
+            employee_email = next(email for role, email in logins if role == "employee")
+            link = self._load_survey(organization, rows, employee_email)
         self._print_logins(logins, password)
+        self.stdout.write(f"Survey link of the demo employee (no sign-in needed):\n  {link}\n")
 
     def _organization(self) -> Organization:
         organization, created = organization_get_or_create(slug=DEMO_SLUG, name=DEMO_NAME)
@@ -107,3 +126,39 @@ class Command(BaseCommand):
         ]
         lines += ["", f"Open {settings.SITE_URL} and sign in with one of them.", ""]
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
+
+    def _load_survey(self, organization, rows, employee_email: str) -> str:
+        """A closed wave answered by about 80 % and an open wave; returns the employee's link."""
+        survey = Survey.objects.filter(organization=organization, title=DEMO_SURVEY_TITLE).first()
+        if survey is None:
+            survey = survey_create(
+                organization=organization,
+                title=DEMO_SURVEY_TITLE,
+                description="Three quick questions about who you work with. About two minutes.",
+                questions=bank_questions(list(DEMO_RELATIONS), ask_strength=True),
+                reminder_days=[3, 6],
+            )
+        if not survey.waves.filter(status=Wave.Status.CLOSED).exists():
+            report = responses_import(
+                organization=organization,
+                survey_title=survey.title,
+                file_name="northwind-answers.csv",
+                content=demo_answers_csv(rows),
+            )
+            if not report.ok:
+                raise CommandError(f"The demo answers were refused: {report.problems[:3]}")
+            self.stdout.write(f"Survey: {report.summary()}")
+        wave = survey.waves.filter(status=Wave.Status.OPEN).first()
+        if wave is None:
+            now = timezone.now()
+            wave = wave_create(survey=survey, opens_at=now, closes_at=now + timedelta(days=14))
+            wave_open(wave=wave, send=False)
+            # Invitations are "sent" to an outbox nobody reads: 150 demo e-mails on the console
+            # would bury the logins.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                wave_invitations_send(wave.pk)
+            self.stdout.write(f"Survey: wave {wave.number} is open until {wave.closes_at:%d %B}.")
+        invitation = wave.invitations.get(person__email=employee_email)
+        token, digest = token_new()
+        InvitationLink.objects.create(invitation=invitation, token_hash=digest)
+        return settings.SITE_URL.rstrip("/") + reverse("survey-answer", kwargs={"token": token})
