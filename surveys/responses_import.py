@@ -15,7 +15,7 @@ question per relation), one closed wave inviting every active person of the orga
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import islice
 
@@ -110,11 +110,26 @@ class _Answers:
 
 
 def responses_import(
-    *, organization: Organization, survey_title: str, file_name: str, content: bytes
+    *,
+    organization: Organization,
+    survey_title: str,
+    file_name: str,
+    content: bytes,
+    window: tuple[datetime, datetime] | None = None,
 ) -> ResponsesImportReport:
-    """Check a file of nominations and (unless anything is wrong) store it as one closed wave."""
+    """Check a file of nominations and (unless anything is wrong) store it as one closed wave.
+
+    `window` (opens, closes) dates the wave when the answers were collected; default: now.
+    """
     title = " ".join(survey_title.split())
     report = ResponsesImportReport(survey_title=title)
+    if window is not None and not window[0] < window[1] <= timezone.now():
+        report.problems.append(
+            ResponsesImportProblem(
+                None, "", "The wave's window must open before it closes, and close in the past."
+            )
+        )
+        return report
     if not title:
         report.problems.append(ResponsesImportProblem(None, "", "Give the survey a title."))
         return report
@@ -149,7 +164,7 @@ def responses_import(
             report.problems = [ResponsesImportProblem(None, "", m) for m in exc.messages]
             return report
         active = sorted(pk for pk, is_active in people.values() if is_active)
-        _store(survey, active, answers, report)
+        _store(survey, active, answers, report, window)
         report.survey_title = survey.title
     return report
 
@@ -418,9 +433,8 @@ def _survey_ready(organization, survey, title, answers: _Answers, questions, rep
     return survey
 
 
-def _store(survey: Survey, active: list[int], answers: _Answers, report) -> None:
-    now = timezone.now()
-    opened = now - timedelta(seconds=1)
+def _store(survey: Survey, active: list[int], answers: _Answers, report, window=None) -> None:
+    opened, now = window or (timezone.now() - timedelta(seconds=1), timezone.now())
     number = (survey.waves.aggregate(n=Max("number"))["n"] or 0) + 1
     wave = Wave.objects.create(
         survey=survey,

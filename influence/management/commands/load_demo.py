@@ -139,7 +139,9 @@ class Command(BaseCommand):
                 reminder_days=[3, 6],
             )
         if not survey.waves.filter(status=Wave.Status.CLOSED).exists():
+            closed = timezone.now() - timedelta(weeks=4)
             report = responses_import(
+                window=(closed - timedelta(days=10), closed),
                 organization=organization,
                 survey_title=survey.title,
                 file_name="northwind-answers.csv",
