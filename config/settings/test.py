@@ -5,6 +5,9 @@ from config.settings.base import env
 
 if not env("DATABASE_URL", default=""):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+# Tasks run in the test process, whatever broker is configured; the tests of the real worker
+# (tests/test_services.py) switch this off for themselves.
+CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests of the throttle set their own rate; the rest should never be throttled.
