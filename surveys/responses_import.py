@@ -25,6 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from surveys import hooks
 from surveys.models import QUESTION_BANK, Invitation, Nomination, Question, Response, Survey, Wave
 from surveys.services import QuestionSpec, survey_create, survey_update
 from teams.models import Organization, Person
@@ -446,6 +447,7 @@ def _store(survey: Survey, active: list[int], answers: _Answers, report, window=
         closed_at=now,
         analysis_requested_at=now,
     )
+    transaction.on_commit(lambda: hooks.wave_closed(wave.pk))
     respondents = {respondent for respondent, _ in answers.picks}
     invitations = _created(
         [

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from surveys import hooks
 from surveys.models import (
     QUESTION_BANK,
     Invitation,
@@ -300,13 +301,15 @@ def wave_open(*, wave: Wave, now: datetime | None = None, send: bool = True) -> 
 
 
 def wave_close(*, wave: Wave, now: datetime | None = None) -> bool:
-    """open → closed; records that the wave's analysis is wanted. False if it was not open."""
+    """open → closed; records that the wave's analysis is wanted and, once committed, tells the
+    apps that registered for it (surveys.hooks). False if it was not open."""
     now = now or timezone.now()
     claimed = Wave.objects.filter(pk=wave.pk, status=Wave.Status.OPEN).update(
         status=Wave.Status.CLOSED, closed_at=now, analysis_requested_at=now
     )
     if claimed:
         wave.refresh_from_db()
+        transaction.on_commit(lambda: hooks.wave_closed(wave.pk))
     return bool(claimed)
 
 
