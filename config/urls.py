@@ -39,6 +39,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/", include("influence.api.urls")),
+    path("", include("influence.urls")),
     path("api/", include("teams.api.urls")),
     path("api/", include("surveys.api.urls")),
     path("", include("surveys.urls")),

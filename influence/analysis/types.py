@@ -44,16 +44,16 @@ class Thresholds:
     # bypassed lead: share of the team's decision nominations (inside the team) that go to the lead
     bypassed_lead_max_share: float = 0.5
     # silent member: at most this many nominators in every relation
-    silent_max_in_degree: int = 1
+    silent_max_in_degree: int = 0  # 1 also flags every non-respondent named once per relation
     silent_max_out_degree: int = 1
     # hidden workload: help in-degree at least this multiple of the team median, and among the
     # top share of receivers organisation-wide
     workload_team_multiple: float = 2.5
     workload_top_share: float = 0.05
-    workload_min_nominators: int = 4
+    workload_min_nominators: int = 10  # 4 also flags ordinary popular teammates
     # broker: share of cross-team shortest paths, and reach lost when removed
-    broker_percentile: float = 0.95
-    broker_min_reach_loss: float = 0.05
+    broker_percentile: float = 0.99
+    broker_min_reach_loss: float = 0.012  # one person rarely holds 5 % of an organisation's reach
     # reliability: below this response rate a group's flags carry a warning
     reliable_response_rate: float = 0.70
 
@@ -102,8 +102,9 @@ class GroupResult:
     size: int
     respondents: int
     response_rate: float
-    relations: dict[str, dict[str, float | None]]  # relation -> density, centralisation,
-    # cross_team_share; for help also top5_share and gini
+    # relation -> {"density", "centralisation", "cross_team_share"} and, for help, also
+    # "top5_share" and "gini"; any value may be None (e.g. nobody in the group answered)
+    relations: dict[str, dict[str, float | None]]
     low_response: bool  # below the reliable response rate
 
 
@@ -124,4 +125,5 @@ class AnalysisResult:
     flags: tuple[FlagResult, ...]  # sorted by kind, then score descending, then person_id
     parameters: dict  # betweenness mode (exact/sampled) and samples, seed, thresholds, sizes
     warnings: tuple[str, ...]
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    # Seconds per stage: not part of the result's identity (same input, equal results).
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
