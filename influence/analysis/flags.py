@@ -18,7 +18,9 @@ import random
 from collections import Counter, deque
 
 import networkx as nx
+import numpy as np
 
+from influence.analysis import kernel
 from influence.analysis.flags_evidence import (
     MOVES,
     UNSEEN_MOVE,
@@ -31,6 +33,7 @@ from influence.analysis.flags_evidence import (
     silent_evidence,
     workload_evidence,
 )
+from influence.analysis.graphs import RelationEdges
 from influence.analysis.types import AnalysisInput, FlagResult, GroupResult, PersonIn, PersonResult
 
 BROKER_GRAPHS = ("combined", "advice")  # metrics keys whose betweenness can make a broker
@@ -244,8 +247,7 @@ def _broker_candidates(index: Index, graph: nx.DiGraph) -> dict[int, tuple[str, 
         for key in BROKER_GRAPHS
     }
     if not betweenness["combined"]:  # the pipeline gave per-relation metrics only
-        k = None if graph.number_of_nodes() <= _source_count(index) else _source_count(index)
-        betweenness["combined"] = nx.betweenness_centrality(graph, k=k, seed=index.data.seed)
+        betweenness["combined"] = _combined_betweenness(index, graph)
     bar = _bar(index.data.thresholds.broker_percentile, len(index.person))
     best: dict[int, tuple[str, float]] = {}
     for key, values in sorted(betweenness.items()):
@@ -256,6 +258,28 @@ def _broker_candidates(index: Index, graph: nx.DiGraph) -> dict[int, tuple[str, 
                 best[person_id] = (key, pct)
     top = sorted(best, key=lambda p: (-best[p][1], p))[:BROKER_MAX_CANDIDATES]
     return {p: best[p] for p in sorted(top)}
+
+
+def _combined_betweenness(index: Index, graph: nx.DiGraph) -> dict[int, float]:
+    """Betweenness on the combined directed graph with the compiled kernel: exact when everyone
+    fits the source budget, else from sources sampled with the input's seed (normalised as
+    networkx does)."""
+    ids = sorted(graph.nodes)
+    n = len(ids)
+    if n < 3:
+        return dict.fromkeys(ids, 0.0)
+    position = {person_id: i for i, person_id in enumerate(ids)}
+    pairs = sorted((position[a], position[b]) for a, b in graph.edges)
+    source = np.array([a for a, _ in pairs], dtype=np.int64)
+    target = np.array([b for _, b in pairs], dtype=np.int64)
+    edges = RelationEdges(source, target, np.ones(len(pairs)))
+    count = _source_count(index)
+    if count >= n:
+        scores = kernel.exact_betweenness(n, edges)
+    else:
+        sources = tuple(sorted(random.Random(index.data.seed).sample(range(n), count)))
+        scores = kernel.sampled_path_scores(n, edges, sources).betweenness
+    return {person_id: float(scores[i]) for i, person_id in enumerate(ids)}
 
 
 def _source_count(index: Index) -> int:
