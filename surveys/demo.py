@@ -84,12 +84,12 @@ def _weight(me, other, relation, roles, lead_of, parent_of) -> float:
         weight *= (
             0.35
             if relation == "decision" and other["team"] == "Platform"
-            else (2.0 if relation == "decision" else 0.8)
+            else (8.0 if relation == "decision" else 0.8)
         )
     if other["email"] in roles["experts"] and relation in ("advice", "help"):
         weight += 2.5
     if other["email"] in roles["decider"] and relation == "decision" and same_team:
-        weight *= 5.0
+        weight *= 16.0
     if other["email"] in roles["helper"] and relation == "help":
         weight += 6.0
     if other["email"] in roles["quiet"]:

@@ -308,3 +308,19 @@ def harmonic_reference(graph: nx.DiGraph) -> dict[int, float]:
 def communities_reference(graph: nx.Graph, seed: int) -> list[set[int]]:
     """networkx Louvain on the combined graph weighted by `ties`."""
     return nx.community.louvain_communities(graph, weight="ties", seed=seed)
+
+
+def networkit_without(graph: nk.Graph, removed: int) -> nk.Graph:
+    """A copy of a networkit graph with one node taken out (indices unchanged)."""
+    copy = nk.Graph(graph, weighted=False, directed=graph.isDirected())
+    copy.removeNode(removed)
+    return copy
+
+
+def bfs_distances(graph: nk.Graph, source: int) -> np.ndarray:
+    """Hop distances from `source` along edge direction; inf where it does not reach."""
+    search = nk.distance.BFS(graph, source, storePaths=False)
+    search.run()
+    distances = np.asarray(search.getDistances(), dtype=np.float64)
+    distances[distances > 1e300] = np.inf
+    return distances

@@ -14,6 +14,8 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from influence.models import AnalysisRun
+from influence.services import analysis_run_request
 from surveys.demo import DEMO_RELATIONS, DEMO_SURVEY_TITLE, demo_answers_csv
 from surveys.models import InvitationLink, Survey, Wave
 from surveys.responses_import import responses_import
@@ -150,6 +152,10 @@ class Command(BaseCommand):
             if not report.ok:
                 raise CommandError(f"The demo answers were refused: {report.problems[:3]}")
             self.stdout.write(f"Survey: {report.summary()}")
+        else:  # answered earlier: make sure it has been analysed (the import asks on commit)
+            closed = survey.waves.filter(status=Wave.Status.CLOSED).order_by("-number").first()
+            if not closed.analysis_runs.filter(status=AnalysisRun.Status.SUCCEEDED).exists():
+                analysis_run_request(wave=closed, reason=AnalysisRun.Reason.COMMAND)
         wave = survey.waves.filter(status=Wave.Status.OPEN).first()
         if wave is None:
             now = timezone.now()

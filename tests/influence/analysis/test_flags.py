@@ -5,12 +5,13 @@ distinct nominators, out-degree None for non-respondents, percentiles = share st
 so the flags are tested on their own. Edges point respondent → nominee.
 """
 
+import random
 from dataclasses import replace
 
 import networkx as nx
 import pytest
 
-from influence.analysis.flags import combined_graph, detect_flags, reach_loss
+from influence.analysis.flags import combined_graph, detect_flags, reach_loss, reach_losses
 from influence.analysis.flags_evidence import build_index
 from influence.analysis.types import (
     AnalysisInput,
@@ -285,6 +286,31 @@ def test_reach_loss_counts_detours_and_leaves_the_removed_person_out():
     # 4 → 3 (1/2) and 5 → 3 (1/1) stay. Before: 1 + 1/2 + 1/2 + 1/2 + 1 = 3.5; after: 3 + 1/3.
     loss = reach_loss(graph, index, distances, reach, 2)
     assert loss == pytest.approx(1 - (1 / 3 + 1 + 1 / 2 + 1 / 2 + 1) / 3.5)
+    assert reach_losses(graph, index, sorted(index.person), [2])[2] == pytest.approx(loss)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_kernel_reach_loss_matches_the_plain_reference(seed):
+    rng = random.Random(seed)
+    people = [person(i, 1 + i % 3) for i in range(1, 41)]
+    pairs = sorted({(rng.randint(1, 40), rng.randint(1, 40)) for _ in range(90)})
+    data = AnalysisInput(
+        tuple(people), TEAMS, ("advice",), ties("advice", [(a, b) for a, b in pairs if a != b])
+    )
+    index = build_index(data, *analysed(data))
+    graph = combined_graph(index)
+    sources = sorted(index.person)
+    distances = {s: nx.single_source_shortest_path_length(graph, s) for s in sources}
+    team = index.team_of
+    reach = {
+        s: sum(1 / d for t, d in dist.items() if d and team(t) != team(s))
+        for s, dist in distances.items()
+    }
+    candidates = sorted(rng.sample(sources, 8))
+    fast = reach_losses(graph, index, sources, candidates)
+    for candidate in candidates:
+        plain = reach_loss(graph, index, distances, reach, candidate)
+        assert fast[candidate] == pytest.approx(plain, abs=1e-12)
 
 
 def test_degenerate_inputs_give_no_flags():
