@@ -24,10 +24,12 @@ def demo_answer_rows(
     roles = _planted_roles(roster, rng)
     lead_of = {row["team"]: row["email"] for row in roster if row["role"] == "lead"}
     parent_of = {row["team"]: row["parent_team"] for row in roster}
+    # Who answers is drawn apart from whom they name, so tuning one does not move the other.
+    answering = random.Random(seed + 1)
     rows = []
     for respondent in roster:
         quiet = respondent["email"] in roles["quiet"]
-        if rng.random() > (response_rate * (0.6 if quiet else 1.05)):
+        if answering.random() > (response_rate * (0.6 if quiet else 1.05)):
             continue
         for relation in DEMO_RELATIONS:
             weights = [
