@@ -6,6 +6,8 @@ other selectors find runs, scoped like the rest of the site: HR sees the organis
 their teams and sub-teams, anybody else gets 404.
 """
 
+from dataclasses import fields, replace
+
 from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -20,7 +22,7 @@ from influence.analysis.types import (
 )
 from influence.models import AnalysisRun, PersonPosition
 from surveys.models import Nomination, Question, Wave
-from teams.models import Person, Role, Team
+from teams.models import Organization, Person, Role, Team
 from teams.selectors import led_team_ids, viewer_person
 
 # --- the seam ------------------------------------------------------------------------------
@@ -51,7 +53,7 @@ def analysis_input_for_wave(wave: Wave) -> AnalysisInput:
         teams=teams,
         relations=relations,
         nominations=_nominations_in(wave, {person.id for person in people}),
-        thresholds=Thresholds(**getattr(settings, "INFLUENCE_THRESHOLDS", {})),
+        thresholds=analysis_thresholds(Organization.objects.get(pk=organization_id)),
         seed=getattr(settings, "INFLUENCE_SEED", 42),
         previous_positions=_previous_positions(wave),
     )
@@ -161,3 +163,20 @@ def report_team_ids_for_user(*, user) -> set[int] | None:
     if person is None or person.role not in (Role.HR, Role.LEAD):
         raise Http404("No report here.")
     return None if person.role == Role.HR else led_team_ids(person)
+
+
+def analysis_thresholds(organization) -> Thresholds:
+    """The defaults, then settings.INFLUENCE_THRESHOLDS, then the organisation's own values.
+    An unknown name is refused with the list of known ones (the run fails and says so)."""
+    overrides = {
+        **getattr(settings, "INFLUENCE_THRESHOLDS", {}),
+        **(organization.analysis_thresholds or {}),
+    }
+    known = {f.name for f in fields(Thresholds)}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ValueError(
+            f"Unknown flag threshold(s) {', '.join(unknown)} for {organization.name}; "
+            f"known: {', '.join(sorted(known))}."
+        )
+    return replace(Thresholds(), **overrides)

@@ -50,6 +50,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
+    analysis_thresholds = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Flag thresholds of this organisation that differ from the defaults, e.g. "
+        '{"decision_percentile": 0.85}. Names and defaults: influence.analysis.types.Thresholds.',
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

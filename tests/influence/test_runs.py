@@ -239,14 +239,14 @@ def test_input_takes_a_constant_number_of_queries(
     survey_world, world, django_assert_max_num_queries
 ):
     answer_world(survey_world, world)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         small = analysis_input_for_wave(survey_world.wave)
     crowd = PersonFactory.create_batch(30, team=world.sales, manager=world.seller)
     for person in crowd:
         Invitation.objects.create(wave=survey_world.wave, person=person)
     for person in crowd[:10]:
         answer(survey_world, person, advice=[world.seller], decision=crowd[10:13])
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         big = analysis_input_for_wave(survey_world.wave)
     assert len(big.people) == len(small.people) + 30
     assert len(big.nominations) == len(small.nominations) + 40
@@ -606,3 +606,18 @@ def test_the_real_pipeline_end_to_end(survey_world, world, django_capture_on_com
     assert ("sales@acme.test", "decision", 0, 2) in {
         (m.email, m.relation, m.before, m.after) for m in comparison.movers
     }
+
+
+def test_an_organisation_can_set_its_own_flag_thresholds(survey_world, world, settings):
+    settings.INFLUENCE_THRESHOLDS = {"decision_min_nominators": 4}
+    world.org.analysis_thresholds = {"decision_percentile": 0.8}
+    world.org.save()
+    thresholds = analysis_input_for_wave(survey_world.wave).thresholds
+    assert thresholds.decision_percentile == 0.8  # the organisation's own
+    assert thresholds.decision_min_nominators == 4  # the site-wide setting
+    assert thresholds.reliable_response_rate == 0.70  # the documented default
+
+    world.org.analysis_thresholds = {"decision_percentil": 0.8}
+    world.org.save()
+    with pytest.raises(ValueError, match="Unknown flag threshold.*decision_percentil.*known:"):
+        analysis_input_for_wave(survey_world.wave)
