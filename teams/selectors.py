@@ -126,7 +126,7 @@ class TeamNode:
 
 
 def team_tree(*, organization_id: int, team_ids: set[int] | None = None) -> list[TeamNode]:
-    """Depth-first ordered teams with head-counts; two queries whatever the size."""
+    """Depth-first ordered teams with head-counts; one query whatever the size."""
     rows = list(
         Team.objects.filter(organization_id=organization_id)
         .annotate(n=Count("members", filter=Q(members__is_active=True)))
