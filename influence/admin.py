@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from influence.models import AnalysisRun, Flag
+from influence.models import AnalysisRun, Flag, FlagReview
 
 
 @admin.register(AnalysisRun)
@@ -43,3 +43,11 @@ class FlagAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(FlagReview)
+class FlagReviewAdmin(admin.ModelAdmin):
+    list_display = ["kind", "person", "status", "reviewed_by", "reviewed_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["person", "reviewed_by"]
+    raw_id_fields = ["person", "run", "reviewed_by"]

@@ -176,3 +176,39 @@ def kind_label(kind: str) -> str:
         return Flag.Kind(kind).label
     except ValueError:
         return kind.replace("_", " ").capitalize()
+
+
+class FlagReview(models.Model):
+    """What a lead or HR did about a flag: discussed or acted on, with a note. Keyed by person and
+    kind, not by run, so that the state carries to the same flag in the next wave."""
+
+    class Status(models.TextChoices):
+        DISCUSSED = "discussed", "Discussed"
+        ACTED = "acted", "Acted on"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    note = models.CharField(max_length=500, blank=True)
+    run = models.ForeignKey(
+        AnalysisRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The run whose flag was reviewed.",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind"], name="one_flag_review_per_person_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.person_id}: {self.status}"

@@ -180,3 +180,37 @@ def analysis_thresholds(organization) -> Thresholds:
             f"known: {', '.join(sorted(known))}."
         )
     return replace(Thresholds(), **overrides)
+
+
+# --- dashboards ----------------------------------------------------------------------------
+
+
+def analysis_runs_current_for_organization(*, organization_id: int) -> list[AnalysisRun]:
+    """The current run (latest succeeded) of every wave of the organisation that has one,
+    newest wave first; `run.wave.survey` is loaded. One query."""
+    runs = (
+        AnalysisRun.objects.filter(
+            wave__survey__organization_id=organization_id, status=AnalysisRun.Status.SUCCEEDED
+        )
+        .select_related("wave__survey")
+        .order_by("wave_id", "-finished_at", "-id")
+    )
+    current: dict[int, AnalysisRun] = {}
+    for run in runs:
+        current.setdefault(run.wave_id, run)
+    return sorted(
+        current.values(),
+        key=lambda r: (r.wave.closed_at or r.wave.opens_at or r.created_at, r.wave_id),
+        reverse=True,
+    )
+
+
+def analysis_run_pick(runs: list[AnalysisRun], wave_id: str | None) -> AnalysisRun | None:
+    """The run of `?wave=<id>` among `runs` (404 when it is not one of them), else the newest;
+    None when there is none."""
+    if wave_id in (None, ""):
+        return runs[0] if runs else None
+    for run in runs:
+        if str(run.wave_id) == str(wave_id):
+            return run
+    raise Http404("No analysed wave with that id here.")

@@ -56,6 +56,11 @@ class Organization(models.Model):
         help_text="Flag thresholds of this organisation that differ from the defaults, e.g. "
         '{"decision_percentile": 0.85}. Names and defaults: influence.analysis.types.Thresholds.',
     )
+    identified_results = models.BooleanField(
+        default=False,
+        help_text="Show employees on their own network page who named them. Off: counts and "
+        "bands only.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
