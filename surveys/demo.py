@@ -17,15 +17,24 @@ PICKS = {"advice": (2, 5), "decision": (1, 3), "help": (1, 4)}
 
 
 def demo_answer_rows(
-    roster: list[dict[str, str]], *, seed: int = 11, response_rate: float = 0.8
+    roster: list[dict[str, str]],
+    *,
+    seed: int = 11,
+    response_rate: float = 0.8,
+    variant: int = 0,
 ) -> list[dict[str, str]]:
-    """Rows of respondent_email, relation, nominee_email, strength for the closed demo wave."""
+    """Rows of respondent_email, relation, nominee_email, strength for a closed demo wave.
+
+    `variant` draws other answers from the same planted people (another wave of the same
+    organisation); variant 0 is the demo's latest closed wave."""
     rng = random.Random(seed)
     roles = _planted_roles(roster, rng)
+    if variant:
+        rng = random.Random(f"{seed}-{variant}")
     lead_of = {row["team"]: row["email"] for row in roster if row["role"] == "lead"}
     parent_of = {row["team"]: row["parent_team"] for row in roster}
     # Who answers is drawn apart from whom they name, so tuning one does not move the other.
-    answering = random.Random(seed + 1)
+    answering = random.Random(seed + 1 + 1000 * variant)
     rows = []
     for respondent in roster:
         quiet = respondent["email"] in roles["quiet"]

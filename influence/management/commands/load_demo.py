@@ -1,4 +1,4 @@
-"""The demo: roster, logins, a survey with one answered (closed) wave and one open wave.
+"""The demo: roster, logins, a survey with two answered (closed) waves and one open wave.
 
 It lives in the top app because it drives every layer below it.
 """
@@ -130,7 +130,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
 
     def _load_survey(self, organization, rows, employee_email: str) -> str:
-        """A closed wave answered by about 80 % and an open wave; returns the employee's link."""
+        """Two closed waves (about 70 % and 80 % answered) and an open wave; returns the
+        employee's link."""
         survey = Survey.objects.filter(organization=organization, title=DEMO_SURVEY_TITLE).first()
         if survey is None:
             survey = survey_create(
@@ -141,21 +142,23 @@ class Command(BaseCommand):
                 reminder_days=[3, 6],
             )
         if not survey.waves.filter(status=Wave.Status.CLOSED).exists():
-            closed = timezone.now() - timedelta(weeks=4)
-            report = responses_import(
-                window=(closed - timedelta(days=10), closed),
-                organization=organization,
-                survey_title=survey.title,
-                file_name="northwind-answers.csv",
-                content=demo_answers_csv(rows),
-            )
-            if not report.ok:
-                raise CommandError(f"The demo answers were refused: {report.problems[:3]}")
-            self.stdout.write(f"Survey: {report.summary()}")
-        else:  # answered earlier: make sure it has been analysed (the import asks on commit)
-            closed = survey.waves.filter(status=Wave.Status.CLOSED).order_by("-number").first()
-            if not closed.analysis_runs.filter(status=AnalysisRun.Status.SUCCEEDED).exists():
-                analysis_run_request(wave=closed, reason=AnalysisRun.Reason.COMMAND)
+            # Two answered waves, eight and four weeks ago, so that trends and changes show.
+            for weeks, variant, rate in ((8, 1, 0.7), (4, 0, 0.8)):
+                closed = timezone.now() - timedelta(weeks=weeks)
+                report = responses_import(
+                    window=(closed - timedelta(days=10), closed),
+                    organization=organization,
+                    survey_title=survey.title,
+                    file_name="northwind-answers.csv",
+                    content=demo_answers_csv(rows, variant=variant, response_rate=rate),
+                )
+                if not report.ok:
+                    raise CommandError(f"The demo answers were refused: {report.problems[:3]}")
+                self.stdout.write(f"Survey: {report.summary()}")
+        else:  # answered earlier: make sure each has been analysed (the import asks on commit)
+            for closed in survey.waves.filter(status=Wave.Status.CLOSED):
+                if not closed.analysis_runs.filter(status=AnalysisRun.Status.SUCCEEDED).exists():
+                    analysis_run_request(wave=closed, reason=AnalysisRun.Reason.COMMAND)
         wave = survey.waves.filter(status=Wave.Status.OPEN).first()
         if wave is None:
             now = timezone.now()
