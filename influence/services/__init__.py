@@ -1,5 +1,5 @@
 """Writes of the influence app: request and execute analysis runs, store their results in one
-transaction; and the comparison of a run with the previous wave's."""
+transaction; the comparison of a run with the previous wave's; reviews of flags."""
 
 from influence.services.comparison import (
     Comparison,
@@ -7,6 +7,7 @@ from influence.services.comparison import (
     Mover,
     analysis_comparison,
 )
+from influence.services.reviews import flag_review_save
 from influence.services.runs import (
     TRANSIENT_ERRORS,
     analysis_run_execute,
@@ -30,5 +31,6 @@ __all__ = [
     "analysis_run_request_for_closed_wave",
     "analysis_time_limits",
     "error_text",
+    "flag_review_save",
     "time_limit_message",
 ]

@@ -1,5 +1,6 @@
 """A run against the previous wave's run: who is named by more or fewer people, which flags are
-new and which were resolved (a flag is the same when person and kind match)."""
+new and which were resolved (a flag is the same when person and kind match). A lead's view
+passes `team_ids`, so that only people of their teams appear."""
 
 from dataclasses import dataclass
 
@@ -46,12 +47,17 @@ class Comparison:
 
 
 def analysis_comparison(
-    *, run: AnalysisRun, previous_run: AnalysisRun, limit: int = MOVERS_LIMIT
+    *,
+    run: AnalysisRun,
+    previous_run: AnalysisRun,
+    limit: int = MOVERS_LIMIT,
+    team_ids: set[int] | None = None,
 ) -> Comparison:
     """Per person and relation present in both runs, the change in in-degree (the `limit`
-    biggest, up or down); flags new in `run` and flags of `previous_run` that are gone."""
-    before = _in_degrees(previous_run)
-    after = _in_degrees(run)
+    biggest, up or down); flags new in `run` and flags of `previous_run` that are gone.
+    `team_ids` None for everybody, else only people now in those teams."""
+    before = _in_degrees(previous_run, team_ids)
+    after = _in_degrees(run, team_ids)
     changes = [
         (key, before[key], degree)
         for key, degree in after.items()
@@ -59,8 +65,8 @@ def analysis_comparison(
     ]
     changes.sort(key=lambda c: (-abs(c[2] - c[1]), c[0][1], c[0][0]))
     changes = changes[:limit]
-    flags_before = _flags(previous_run)
-    flags_after = _flags(run)
+    flags_before = _flags(previous_run, team_ids)
+    flags_after = _flags(run, team_ids)
     new = flags_after.keys() - flags_before.keys()
     gone = flags_before.keys() - flags_after.keys()
     ids = {key[0] for key, _, _ in changes} | {pid for pid, _ in new | gone}
@@ -82,11 +88,17 @@ def _flag_changes(keys, scores, names) -> list[FlagChange]:
     return sorted(changes, key=lambda f: (f.kind, -f.score, f.name, f.email))
 
 
-def _in_degrees(run: AnalysisRun) -> dict[tuple[int, str], int]:
-    rows = PersonMetric.objects.filter(run=run).values_list("person_id", "relation", "in_degree")
-    return {(pid, relation): degree for pid, relation, degree in rows}
+def _in_degrees(run: AnalysisRun, team_ids: set[int] | None) -> dict[tuple[int, str], int]:
+    rows = PersonMetric.objects.filter(run=run)
+    if team_ids is not None:
+        rows = rows.filter(person__team_id__in=team_ids)
+    values = rows.values_list("person_id", "relation", "in_degree")
+    return {(pid, relation): degree for pid, relation, degree in values}
 
 
-def _flags(run: AnalysisRun) -> dict[tuple[int, str], float]:
-    rows = Flag.objects.filter(run=run).values_list("person_id", "kind", "score")
-    return {(pid, kind): score for pid, kind, score in rows}
+def _flags(run: AnalysisRun, team_ids: set[int] | None) -> dict[tuple[int, str], float]:
+    rows = Flag.objects.filter(run=run)
+    if team_ids is not None:
+        rows = rows.filter(person__team_id__in=team_ids)
+    values = rows.values_list("person_id", "kind", "score")
+    return {(pid, kind): score for pid, kind, score in values}

@@ -20,7 +20,6 @@ from influence.selectors import (
 from influence.services import analysis_comparison, analysis_run_request
 from surveys.selectors import wave_get_for_hr
 
-REFRESH_SECONDS = 5
 RUNS_SHOWN = 20
 FIRST_STAGES = ("load",)
 LAST_STAGES = ("store", "total")
@@ -58,8 +57,8 @@ def wave_analysis(request, wave_id: int):
         "flag_counts": flag_counts,
         "previous": previous,
         "comparison": comparison,
-        # Until the page updates itself, reload it whole while a run is under way.
-        "refresh_seconds": REFRESH_SECONDS if any(run.is_active for run in runs) else None,
+        # Shown with the htmx status partial, which polls itself until the run is done.
+        "active_run": next((run for run in runs if run.is_active), None),
     }
     return render(request, "influence/wave_analysis.html", context)
 
@@ -88,7 +87,7 @@ def wave_analysis_run(request, wave_id: int):
     else:
         messages.success(
             request,
-            f"Run {run.pk} is {run.status}. This page refreshes until it finishes; the current "
-            "results stay until then.",
+            f"Run {run.pk} is {run.status}. Its progress shows on this page until it finishes; "
+            "the current results stay until then.",
         )
     return redirect("wave-analysis", wave_id=wave.pk)

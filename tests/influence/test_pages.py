@@ -42,7 +42,7 @@ def test_before_any_run(survey_world, world, client_for):
     assert "No analysis has been run for this wave yet" in html
     assert "No run of this wave has succeeded yet" in html
     assert "Run analysis again" in html
-    assert 'http-equiv="refresh"' not in html
+    assert 'http-equiv="refresh"' not in html and "hx-trigger" not in html
 
 
 def test_hr_runs_it_again_and_watches_it(
@@ -55,17 +55,25 @@ def test_hr_runs_it_again_and_watches_it(
     html = response.content.decode()
     assert response.redirect_chain == [(page_url(survey_world.wave), 302)]
     assert f"Run {run.pk} is queued" in html
-    assert 'http-equiv="refresh"' in html  # refreshes while the run is under way
+    # The run's status block polls itself (htmx) while the run is under way.
+    status_url = reverse("wave-analysis-status", kwargs={"wave_id": survey_world.wave.pk})
+    assert f'hx-get="{status_url}" hx-trigger="every 2s"' in html
     assert "<progress" in html
+    assert 'http-equiv="refresh"' not in html
     assert run.requested_by == world.hr.user and run.reason == "re-run"
 
     second = client.post(run_url(survey_world.wave), follow=True)
     assert f"Run {run.pk} is already queued; no second run was started." in second.content.decode()
     assert AnalysisRun.objects.count() == 1
 
+    partial = client.get(status_url).content.decode()
+    assert "is queued" in partial and 'hx-trigger="every 2s"' in partial
+
     callbacks[0]()  # the worker's turn
+    partial = client.get(status_url).content.decode()
+    assert "hx-trigger" not in partial and "Reload the page" in partial  # polling stops
     html = client.get(page_url(survey_world.wave)).content.decode()
-    assert 'http-equiv="refresh"' not in html
+    assert "hx-trigger" not in html
     assert "Succeeded" in html and "current</span>" in html
     assert "Stage timings" in html and "<dt>load</dt>" in html and "<dt>total</dt>" in html
     assert "fake analysis" in html
