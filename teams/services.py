@@ -105,3 +105,17 @@ def api_token_issue(*, user: User) -> str:
     """The login's API token, created on first use; the same until it is revoked."""
     token, _ = Token.objects.get_or_create(user=user)
     return token.key
+
+
+def organization_settings_update(
+    *, organization: Organization, identified_results: bool, actor: Person
+) -> Organization:
+    """HR switches whether employees see, on their own network page, who named them."""
+    if actor.role != Role.HR or actor.organization_id != organization.pk:
+        raise ValidationError("Only HR of this organisation can change its settings.")
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        organization.identified_results = identified_results
+        organization.full_clean()
+        organization.save(update_fields=["identified_results"])
+    return organization

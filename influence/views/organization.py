@@ -1,7 +1,95 @@
-"""Placeholder until the dashboard pages land."""
+"""HR's organisation overview: every team of an analysed wave in one sortable table, the
+organisation's map, two waves compared, the latest analysis runs, and the "identified results"
+switch (POST to the same page). Anybody but HR of the organisation gets 404."""
 
-from django.http import Http404
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from influence.maps import map_page_config
+from influence.overview import (
+    analysis_run_to_compare,
+    analysis_runs_latest_for_organization,
+    organization_overview,
+    team_changes,
+)
+from influence.selectors import (
+    analysis_run_pick,
+    analysis_runs_current_for_organization,
+    analysis_thresholds,
+)
+from influence.services import analysis_comparison
+from teams.selectors import organization_get_for_hr, viewer_person
+from teams.services import organization_settings_update
 
 
+@login_required
 def organization_dashboard(request):
-    raise Http404("Not built yet.")
+    organization = organization_get_for_hr(user=request.user)
+    if request.method == "POST":
+        return _identified_results_switch(request, organization)
+    runs = analysis_runs_current_for_organization(organization_id=organization.id)
+    run = analysis_run_pick(runs, request.GET.get("wave"))
+    context = {
+        "organization": organization,
+        "runs": runs,
+        "run": run,
+        "latest_runs": analysis_runs_latest_for_organization(organization_id=organization.id),
+        "threshold": settings.ANONYMITY_THRESHOLD,
+        "reliable_percent": round(_reliable_response_rate(organization) * 100),
+    }
+    if run is not None:
+        context.update(_run_context(request, organization, runs, run))
+    return render(request, "influence/organization_dashboard.html", context)
+
+
+def _run_context(request, organization, runs, run) -> dict:
+    overview = organization_overview(run=run, organization_id=organization.id)
+    compare_run = analysis_run_to_compare(runs=runs, run=run, compare=request.GET.get("compare"))
+    context = {
+        "overview": overview,
+        "compare_run": compare_run,
+        "compare_same": request.GET.get("compare") == str(run.wave_id),
+        "map_config": map_page_config(run=run, team=None),
+    }
+    if compare_run is not None:
+        before = organization_overview(run=compare_run, organization_id=organization.id)
+        context["changes"] = team_changes(before=before, after=overview)
+        context["comparison"] = analysis_comparison(run=run, previous_run=compare_run)
+    return context
+
+
+def _reliable_response_rate(organization) -> float:
+    # The analysis' own threshold for "less reliable" results, as the organisation set it.
+    try:
+        return analysis_thresholds(organization).reliable_response_rate
+    except ValueError:  # a mistyped threshold is reported by the run itself
+        return 0.70
+
+
+SWITCHED = {
+    "on": "Identified results are on: employees now see who named them on their own network page.",
+    "off": "Identified results are off: employees see counts and bands only.",
+}
+
+
+def _identified_results_switch(request, organization):
+    choice = request.POST.get("identified_results")
+    try:
+        if choice not in SWITCHED:
+            raise ValidationError("Choose whether identified results are on or off.")
+        organization_settings_update(
+            organization=organization,
+            identified_results=choice == "on",
+            actor=viewer_person(request.user),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, SWITCHED[choice])
+    query = request.GET.urlencode()
+    url = reverse("organization-dashboard") + (f"?{query}" if query else "")
+    return redirect(url + "#identified-results")
