@@ -44,6 +44,8 @@ KIND_EXPLANATIONS = {
     Flag.Kind.BROKER: "Carries many of the paths between teams or groups: without them, "
     "cross-team reach drops.",
 }
+FLAGS_SHOWN = 10  # per kind, strongest first; "show all" lists the rest
+HEALTH_TEAMS_SHOWN = 30  # teams of the tree in the health tables
 # (key in TeamMetric.relations, label, shown as a percentage)
 MEASURES = (
     ("density", "Density", False),
@@ -121,6 +123,7 @@ class TeamHealth:
     reliable_rate: float
     threshold: int
     trend: Trend | None
+    hidden_teams: int = 0  # sub-teams past HEALTH_TEAMS_SHOWN: on their own dashboards
 
     @property
     def response_rate(self) -> Cell:
@@ -144,7 +147,16 @@ class FlagGroup:
     kind: str
     label: str
     explanation: str
-    flags: list[Flag]  # each with `.review` (FlagReview or None)
+    all_flags: list[Flag]  # each with `.review` (FlagReview or None)
+    limit: int | None = None  # how many the page shows; None: all
+
+    @property
+    def flags(self) -> list[Flag]:
+        return self.all_flags if self.limit is None else self.all_flags[: self.limit]
+
+    @property
+    def hidden(self) -> int:
+        return len(self.all_flags) - len(self.flags)
 
 
 @dataclass
@@ -173,21 +185,25 @@ class TeamDashboard:
 
     @property
     def flag_count(self) -> int:
-        return sum(len(group.flags) for group in self.flag_groups)
+        return sum(len(group.all_flags) for group in self.flag_groups)
 
     @property
     def review_counts(self) -> dict[str, int]:
         """How many flags are discussed, acted on, or not looked at yet."""
         counts = {"discussed": 0, "acted": 0, "open": 0}
         for group in self.flag_groups:
-            for flag in group.flags:
+            for flag in group.all_flags:
                 counts[flag.review.status if flag.review else "open"] += 1
         return counts
 
 
-def team_dashboard_get(*, team: Team, wave_id: str | None) -> TeamDashboard:
+def team_dashboard_get(
+    *, team: Team, wave_id: str | None, all_flags: bool = False
+) -> TeamDashboard:
     """The dashboard of `team` (already scoped to the viewer) for `?wave=` (404 when it is not
-    one of the team's analysed waves), else the newest; empty parts when there is nothing."""
+    one of the team's analysed waves), else the newest; empty parts when there is nothing.
+    A department's page stays light: the strongest FLAGS_SHOWN flags of each kind unless
+    `all_flags`, and the first HEALTH_TEAMS_SHOWN teams of the tree in the health tables."""
     team_ids = team_descendant_ids(organization_id=team.organization_id, root_ids={team.id})
     all_runs = analysis_runs_current_for_organization(organization_id=team.organization_id)
     runs = _runs_with_results(all_runs, team_ids)
@@ -218,7 +234,9 @@ def team_dashboard_get(*, team: Team, wave_id: str | None) -> TeamDashboard:
     dashboard.status_run = None if latest.status == AnalysisRun.Status.SUCCEEDED else latest
     if dashboard.people_withheld:
         return dashboard
-    dashboard.flag_groups = flag_groups(run=run, team_ids=team_ids)
+    dashboard.flag_groups = flag_groups(
+        run=run, team_ids=team_ids, limit=None if all_flags else FLAGS_SHOWN
+    )
     earlier = [r for r in survey_runs if r.wave.number < run.wave.number]
     if earlier:
         dashboard.previous_run = earlier[-1]
@@ -278,7 +296,9 @@ def wave_latest_run(*, wave_id: int) -> AnalysisRun | None:
 # --- flags ---------------------------------------------------------------------------------
 
 
-def flag_groups(*, run: AnalysisRun, team_ids: set[int]) -> list[FlagGroup]:
+def flag_groups(
+    *, run: AnalysisRun, team_ids: set[int], limit: int | None = None
+) -> list[FlagGroup]:
     """The run's flags on people of `team_ids`, by kind (known kinds in their order, then any
     other), strongest first; each flag carries its review, whichever wave it was made in."""
     flags = list(
@@ -292,7 +312,7 @@ def flag_groups(*, run: AnalysisRun, team_ids: set[int]) -> list[FlagGroup]:
     for flag in flags:
         groups.setdefault(flag.kind, []).append(flag)
     return [
-        FlagGroup(kind, kind_label(kind), KIND_EXPLANATIONS.get(kind, ""), groups[kind])
+        FlagGroup(kind, kind_label(kind), KIND_EXPLANATIONS.get(kind, ""), groups[kind], limit)
         for kind in sorted(groups, key=lambda k: (order.get(k, len(order)), k))
     ]
 
@@ -339,7 +359,8 @@ def _health(dashboard: TeamDashboard, survey_runs: list[AnalysisRun]) -> TeamHea
         )
     )
     current = {m.team_id: m for m in metrics if m.run_id == run.pk}
-    rows = [HealthRow(node, current.get(node.id), threshold) for node in dashboard.tree]
+    shown = dashboard.tree[:HEALTH_TEAMS_SHOWN]
+    rows = [HealthRow(node, current.get(node.id), threshold) for node in shown]
     relations = sorted({rel for m in current.values() for rel in m.relations})
     own = {m.run_id: m for m in metrics if m.team_id == team.id}
     return TeamHealth(
@@ -350,6 +371,7 @@ def _health(dashboard: TeamDashboard, survey_runs: list[AnalysisRun]) -> TeamHea
         reliable_rate=reliable_rate(run),
         threshold=threshold,
         trend=_trend(team, survey_runs, own, run, threshold) if own else None,
+        hidden_teams=len(dashboard.tree) - len(shown),
     )
 
 

@@ -40,7 +40,9 @@ def wave_analysis_status(request, wave_id: int):
 @login_required
 def team_dashboard(request, team_id: int):
     team = team_get_for_user(user=request.user, team_id=team_id)
-    dashboard = team_dashboard_get(team=team, wave_id=request.GET.get("wave"))
+    dashboard = team_dashboard_get(
+        team=team, wave_id=request.GET.get("wave"), all_flags=request.GET.get("flags") == "all"
+    )
     show_map = dashboard.run is not None and not dashboard.people_withheld
     context = {
         "team": team,

@@ -494,5 +494,25 @@ def test_queries_do_not_grow_with_people(
             )
         FlagReview.objects.create(person=person, kind="silent_member", status="discussed")
     with django_assert_max_num_queries(len(before.captured_queries)):
-        html = page(client, url)
+        html = page(client, url + "?flags=all")
     assert html.count('data-kind="silent_member" data-person=') == 13
+
+
+def test_a_department_page_shows_the_strongest_flags_of_each_kind_and_links_to_all(
+    dashboard_world, client_for, monkeypatch
+):
+    from influence import dashboard
+
+    monkeypatch.setattr(dashboard, "FLAGS_SHOWN", 0)
+    monkeypatch.setattr(dashboard, "HEALTH_TEAMS_SHOWN", 1)
+    dw = dashboard_world
+    client = client_for(dw.world.lead)
+    url = f"/teams/{dw.world.engineering.id}/influence/?wave={dw.wave.id}"
+    html = client.get(url).content.decode()
+    assert 'data-person="' not in html  # no flag card shown...
+    assert html.count("flags=all#kind-") == 5  # ...but each of the five kinds links to all
+    assert "5 flags" in html  # the summary still counts every flag
+    assert "1 more sub-team is on its own dashboard" in html
+    everything = client.get(url + "&flags=all").content.decode()
+    assert "flags=all#kind-" not in everything
+    assert f'data-person="{dw.star.id}"' in everything
