@@ -19,9 +19,15 @@ def wait_for_map(page, relation: str | None = None) -> None:
 
 
 def click_node(page, key: str) -> None:
+    """A real mouse click on a node: the map scrolled into view, the camera settled first."""
+    page.locator("#influence-map").scroll_into_view_if_needed()
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     position = page.evaluate("key => window.influenceMap.nodeViewportPosition(key)", key)
     box = page.locator("#influence-map").bounding_box()
-    page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
+    x, y = box["x"] + position["x"], box["y"] + position["y"]
+    viewport = page.viewport_size
+    assert 0 <= x < viewport["width"] and 0 <= y < viewport["height"], (x, y, box)
+    page.mouse.click(x, y)
 
 
 def test_a_lead_reads_the_map_and_the_evidence(dashboard_world, page_for):
