@@ -14,8 +14,14 @@ from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from influence.analysis.types import Thresholds
-from influence.models import AnalysisRun, Flag, FlagReview, TeamMetric, kind_label
+from influence.models import (
+    KIND_EXPLANATIONS,
+    AnalysisRun,
+    Flag,
+    FlagReview,
+    TeamMetric,
+    kind_label,
+)
 from influence.reports import withheld_reason
 from influence.selectors import (
     analysis_run_pick,
@@ -33,17 +39,6 @@ from teams.selectors import (
     viewer_person,
 )
 
-KIND_EXPLANATIONS = {
-    Flag.Kind.INFORMAL_DECISION_MAKER: "Whose view settles decisions in practice, named by many "
-    "colleagues, without a formal role that says so.",
-    Flag.Kind.BYPASSED_LEAD: "A formal lead whose team looks to someone else for decisions.",
-    Flag.Kind.SILENT_MEMBER: "On the edge of every relation: named by almost nobody, and naming "
-    "few or not taking part.",
-    Flag.Kind.HIDDEN_WORKLOAD: "Sought for help far above the team's typical level, without a "
-    "formal role that recognises the work.",
-    Flag.Kind.BROKER: "Carries many of the paths between teams or groups: without them, "
-    "cross-team reach drops.",
-}
 FLAGS_SHOWN = 10  # per kind, strongest first; "show all" lists the rest
 HEALTH_TEAMS_SHOWN = 30  # teams of the tree in the health tables
 # (key in TeamMetric.relations, label, shown as a percentage)
@@ -368,17 +363,11 @@ def _health(dashboard: TeamDashboard, survey_runs: list[AnalysisRun]) -> TeamHea
         tables=[_relation_table(relation, rows) for relation in relations],
         size=sum(m.size for m in current.values()),
         respondents=sum(m.respondents for m in current.values()),
-        reliable_rate=reliable_rate(run),
+        reliable_rate=run.reliable_response_rate,
         threshold=threshold,
         trend=_trend(team, survey_runs, own, run, threshold) if own else None,
         hidden_teams=len(dashboard.tree) - len(shown),
     )
-
-
-def reliable_rate(run: AnalysisRun) -> float:
-    """The response rate the run treated as reliable (the organisation may set its own)."""
-    thresholds = (run.parameters or {}).get("thresholds") or {}
-    return thresholds.get("reliable_response_rate", Thresholds().reliable_response_rate)
 
 
 def _relation_table(relation: str, rows: list[HealthRow]) -> RelationTable:

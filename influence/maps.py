@@ -19,7 +19,15 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
 
-from influence.models import AnalysisRun, Flag, FlagReview, PersonMetric, PersonPosition, kind_label
+from influence.models import (
+    KIND_EXPLANATIONS,
+    AnalysisRun,
+    Flag,
+    FlagReview,
+    PersonMetric,
+    PersonPosition,
+    kind_label,
+)
 from influence.reports import withheld_reason
 from influence.selectors import analysis_run_pick, analysis_runs_current_for_organization
 from surveys.models import Nomination, Question
@@ -39,13 +47,6 @@ PERCENTILE_METRICS = ("pagerank", "betweenness", "harmonic")  # in-degree's are 
 SCALE = 1000  # sizing values but in-degree go out as integers 0–SCALE of the largest shown
 OUTSIDE_RING = 1.35  # other teams' people sit this far out, relative to the farthest member
 PERSON_PLACEHOLDER = "{id}"
-FLAG_MEANINGS = {
-    Flag.Kind.INFORMAL_DECISION_MAKER: "Settles decisions in practice without a formal role.",
-    Flag.Kind.BYPASSED_LEAD: "A formal lead whose team looks to someone else for decisions.",
-    Flag.Kind.SILENT_MEMBER: "On the edge of every relation.",
-    Flag.Kind.HIDDEN_WORKLOAD: "Sought for help far above the team's typical level.",
-    Flag.Kind.BROKER: "Carries many of the paths between teams: a single point of failure.",
-}
 
 
 class MapRelationUnknown(ValueError):
@@ -143,7 +144,7 @@ def map_page_config(*, run: AnalysisRun, team: Team | None) -> dict:
         "relation": relations[0]["slug"] if relations else ALL,
         "sizes": [{"value": name, "label": label} for name, label in SIZE_METRICS],
         "flag_kinds": [
-            {"kind": kind.value, "label": kind.label, "meaning": FLAG_MEANINGS[kind]}
+            {"kind": kind.value, "label": kind.label, "meaning": KIND_EXPLANATIONS[kind]}
             for kind in Flag.Kind
         ],
     }

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
+from influence.analysis.types import Thresholds
 from surveys.models import Wave
 from teams.models import Person, Team
 
@@ -68,6 +69,12 @@ class AnalysisRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def reliable_response_rate(self) -> float:
+        """The response rate this run treated as reliable (the organisation may set its own)."""
+        thresholds = (self.parameters or {}).get("thresholds") or {}
+        return thresholds.get("reliable_response_rate", Thresholds().reliable_response_rate)
 
 
 class PersonPosition(models.Model):
@@ -168,6 +175,20 @@ class Flag(models.Model):
     @property
     def kind_label(self) -> str:
         return kind_label(self.kind)
+
+
+# What each kind means, in a sentence: the flags list and the map's legend.
+KIND_EXPLANATIONS = {
+    Flag.Kind.INFORMAL_DECISION_MAKER: "Whose view settles decisions in practice, named by many "
+    "colleagues, without a formal role that says so.",
+    Flag.Kind.BYPASSED_LEAD: "A formal lead whose team looks to someone else for decisions.",
+    Flag.Kind.SILENT_MEMBER: "On the edge of every relation: named by almost nobody, and naming "
+    "few or not taking part.",
+    Flag.Kind.HIDDEN_WORKLOAD: "Sought for help far above the team's typical level, without a "
+    "formal role that recognises the work.",
+    Flag.Kind.BROKER: "Carries many of the paths between teams or groups: without them, "
+    "cross-team reach drops.",
+}
 
 
 def kind_label(kind: str) -> str:

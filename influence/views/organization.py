@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from influence.analysis.types import Thresholds
 from influence.maps import map_page_config
 from influence.overview import (
     analysis_run_to_compare,
@@ -19,7 +20,6 @@ from influence.overview import (
 from influence.selectors import (
     analysis_run_pick,
     analysis_runs_current_for_organization,
-    analysis_thresholds,
 )
 from influence.services import analysis_comparison
 from teams.selectors import organization_get_for_hr, viewer_person
@@ -39,7 +39,9 @@ def organization_dashboard(request):
         "run": run,
         "latest_runs": analysis_runs_latest_for_organization(organization_id=organization.id),
         "threshold": settings.ANONYMITY_THRESHOLD,
-        "reliable_percent": round(_reliable_response_rate(organization) * 100),
+        "reliable_percent": round(
+            (run.reliable_response_rate if run else Thresholds().reliable_response_rate) * 100
+        ),
     }
     if run is not None:
         context.update(_run_context(request, organization, runs, run))
@@ -60,14 +62,6 @@ def _run_context(request, organization, runs, run) -> dict:
         context["changes"] = team_changes(before=before, after=overview)
         context["comparison"] = analysis_comparison(run=run, previous_run=compare_run)
     return context
-
-
-def _reliable_response_rate(organization) -> float:
-    # The analysis' own threshold for "less reliable" results, as the organisation set it.
-    try:
-        return analysis_thresholds(organization).reliable_response_rate
-    except ValueError:  # a mistyped threshold is reported by the run itself
-        return 0.70
 
 
 SWITCHED = {
