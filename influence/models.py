@@ -233,3 +233,52 @@ class FlagReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.person_id}: {self.status}"
+
+
+class Export(models.Model):
+    """A report file built by a Celery job (large exports); small ones stream straight away.
+    Only the requester and HR of the organisation may download it; it expires."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Ready"
+        FAILED = "failed", "Failed"
+
+    organization = models.ForeignKey(
+        "teams.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Empty: the whole organisation (HR) or all the requester's teams (a lead).",
+    )
+    format = models.CharField(max_length=16)
+    pseudonymise = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    stage = models.CharField(max_length=60, blank=True)
+    error = models.TextField(blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    # In the database rather than on a disk, so web and worker need no shared volume.
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="export_requester")]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} {self.format} of wave {self.wave_id}: {self.status}"

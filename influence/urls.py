@@ -1,6 +1,6 @@
 from django.urls import path
 
-from influence.views import maps, network, organization, runs, team
+from influence.views import maps, network, organization, reports, runs, team
 
 urlpatterns = [
     # HR: a wave's runs
@@ -38,6 +38,10 @@ urlpatterns = [
         maps.organization_map_person,
         name="organization-map-person",
     ),
+    # HR and leads: reports of a wave (CSV, XLSX, PDF, GraphML, GEXF, edge list), ?team=<id>
+    path("waves/<int:wave_id>/reports/", reports.wave_reports, name="wave-reports"),
+    path("exports/<int:export_id>/", reports.export_status, name="export-status"),
+    path("exports/<int:export_id>/download/", reports.export_download, name="export-download"),
     # Employee: their own network, ?wave=<id>
     path("me/network/", network.my_network, name="my-network"),
 ]

@@ -128,6 +128,12 @@ class Wave(models.Model):
     closes_at = models.DateTimeField()
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    answers_deleted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the raw answers (nominations, free text) were deleted under the "
+        "organisation's retention setting; the analysis results stay.",
+    )
     analysis_requested_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(
         default=0, help_text="How many of the survey's reminder days have been sent."

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -61,6 +62,13 @@ class Organization(models.Model):
         help_text="Show employees on their own network page who named them. Off: counts and "
         "bands only.",
     )
+    retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(30), MaxValueValidator(3650)],
+        help_text="Days after a wave closes when its raw answers (who named whom, free text) are "
+        "deleted; the analysis results stay. Empty: kept until deleted by hand.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -118,6 +126,12 @@ class Person(models.Model):
     user = models.OneToOneField(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When HR erased this person: name, e-mail and attributes are gone; their ties "
+        "stay as an anonymous node.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -152,3 +166,60 @@ class Person(models.Model):
     @property
     def has_login(self) -> bool:
         return self.user is not None and self.user.is_active
+
+
+class AuditEvent(models.Model):
+    """One line of the audit log: who did what, when and from where. Written by
+    `teams.audit.audit_record` only; never changed through the product (save refuses updates)."""
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        TOKEN_CREATED = "token_created", "API token issued"
+        EXPORT = "export", "Exported"
+        IDENTIFIED_VIEW = "identified_view", "Viewed identified results"
+        ROSTER_IMPORT = "roster_import", "Imported the roster"
+        ROLE_CHANGE = "role_change", "Changed a role or login"
+        ERASURE = "erasure", "Erased a person"
+        RETENTION = "retention", "Deleted raw answers (retention)"
+        SETTINGS_CHANGE = "settings_change", "Changed settings"
+
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=254, help_text="The actor's e-mail at the time, or who acted without a login."
+    )
+    action = models.CharField(max_length=32, choices=Action.choices)
+    target = models.CharField(max_length=300, blank=True, help_text="What was acted on, in words.")
+    target_person_id = models.IntegerField(
+        null=True,
+        blank=True,
+        help_text="The person concerned, if one (no foreign key: erasure keeps the line).",
+    )
+    detail = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=16, help_text="web, api, command or task.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="audit_org_created"),
+            models.Index(fields=["organization", "action"], name="audit_org_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events cannot be deleted.")

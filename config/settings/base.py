@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "common.request_context.RequestContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -143,6 +144,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Plans, opens and closes due waves and sends due reminders.
     "surveys-tick": {"task": "surveys.tick", "schedule": env.int("SURVEY_TICK_SECONDS", 300)},
+    # Deletes raw answers of closed waves past their organisation's retention period.
+    "surveys-retention": {"task": "surveys.retention", "schedule": 6 * 60 * 60},
+    # Drops the files of expired report exports.
+    "influence-exports-expire": {"task": "influence.exports_expire", "schedule": 60 * 60},
 }
 
 REST_FRAMEWORK = {
@@ -159,6 +164,9 @@ REST_FRAMEWORK = {
         "auth": env("AUTH_THROTTLE_RATE", default="20/min"),
         # Answering by link, per client address: generous, as a whole office may share one.
         "answer": env("ANSWER_THROTTLE_RATE", default="600/min"),
+        # Everything else in the API, per signed-in user.
+        "user": env("API_THROTTLE_RATE", default="1200/min"),
+        "anon": env("API_ANON_THROTTLE_RATE", default="120/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -180,6 +188,10 @@ SPECTACULAR_SETTINGS = {
 # Roster import limits.
 ROSTER_IMPORT_MAX_BYTES = env.int("ROSTER_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Exports of up to this many people stream straight away; larger ones run as a background job.
+EXPORT_STREAM_MAX_PEOPLE = env.int("EXPORT_STREAM_MAX_PEOPLE", default=1000)
+# A finished export can be downloaded for this many hours.
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=72)
 # Groups with fewer respondents than this have their aggregates withheld.
 ANONYMITY_THRESHOLD = env.int("ANONYMITY_THRESHOLD", default=5)
 

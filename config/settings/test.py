@@ -13,5 +13,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests of the throttle set their own rate; the rest should never be throttled.
 REST_FRAMEWORK = {  # noqa: F405
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "answer": "10000/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": "1000/min",
+        "answer": "10000/min",
+        "user": "100000/min",
+        "anon": "100000/min",
+    },
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teams.api import views
+from teams.api import audit, erasure, organization, views
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="api-token"),
@@ -15,4 +15,10 @@ urlpatterns = [
     path("teams/", views.TeamListView.as_view(), name="api-team-list"),
     path("teams/<int:team_id>/", views.TeamDetailView.as_view(), name="api-team-detail"),
     path("roster/import/", views.RosterImportView.as_view(), name="api-roster-import"),
+    path(
+        "people/<int:person_id>/erase/", erasure.PersonEraseView.as_view(), name="api-person-erase"
+    ),
+    path("organization/", organization.OrganizationSettingsView.as_view(), name="api-organization"),
+    path("audit/", audit.AuditEventListView.as_view(), name="api-audit-list"),
+    path("audit/export/", audit.AuditExportView.as_view(), name="api-audit-export"),
 ]

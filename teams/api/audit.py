@@ -1,0 +1,11 @@
+"""Audit log API (stub, being built)."""
+
+from rest_framework.views import APIView
+
+
+class AuditEventListView(APIView):
+    pass
+
+
+class AuditExportView(APIView):
+    pass

@@ -1,0 +1,7 @@
+"""Erasure API (stub, being built)."""
+
+from rest_framework.views import APIView
+
+
+class PersonEraseView(APIView):
+    pass

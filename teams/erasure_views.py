@@ -1,0 +1,7 @@
+"""HR erases a person (stub, being built)."""
+
+from django.http import Http404
+
+
+def person_erase(request, **kwargs):
+    raise Http404
