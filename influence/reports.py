@@ -24,7 +24,7 @@ METRIC_FIELDS = (
     "in_degree_pct_org",
     "in_degree_pct_team",
 )
-FORMATS = ("json",)
+ERASED_NAME = "Erased person"
 
 
 def withheld_reason(threshold: int) -> str:
@@ -34,9 +34,13 @@ def withheld_reason(threshold: int) -> str:
     )
 
 
-def report_build(*, run: AnalysisRun, team_ids: set[int] | None = None) -> dict:
+def report_build(
+    *, run: AnalysisRun, team_ids: set[int] | None = None, person_ids: bool = False
+) -> dict:
     """The run's results; `team_ids` None for the whole organisation, else only those teams'
-    people, flags and team rows (and no organisation row)."""
+    people, flags and team rows (and no organisation row). Erased people read as "Erased
+    person" with no e-mail or title. `person_ids` adds "id" to people and "person_id" to flags
+    (for the export files, which join them with more data; not part of the JSON shape)."""
     run = AnalysisRun.objects.select_related("wave__survey__organization").get(pk=run.pk)
     wave = run.wave
     organization = wave.survey.organization
@@ -59,13 +63,13 @@ def report_build(*, run: AnalysisRun, team_ids: set[int] | None = None) -> dict:
             "parameters": run.parameters,
             "warnings": run.warnings,
         },
-        "people": _people(run, team_ids),
-        "flags": _flags(run, team_ids),
-        "teams": _teams(run, team_ids, organization.name),
+        "people": _people(run, team_ids, person_ids),
+        "flags": _flags(run, team_ids, person_ids),
+        "teams": report_team_rows(run, team_ids, organization.name),
     }
 
 
-def _people(run: AnalysisRun, team_ids: set[int] | None) -> list[dict]:
+def _people(run: AnalysisRun, team_ids: set[int] | None, person_ids: bool) -> list[dict]:
     positions = PersonPosition.objects.filter(run=run).select_related("person__team")
     metric_rows = PersonMetric.objects.filter(run=run)
     if team_ids is not None:
@@ -79,32 +83,50 @@ def _people(run: AnalysisRun, team_ids: set[int] | None) -> list[dict]:
         if team_ids is not None:
             row["out_degree"] = None
         metrics[person_id][relation] = row
-    return [
-        {
-            "email": position.person.email,
-            "name": position.person.name,
-            "team": position.person.team.name,
-            "title": position.person.title,
+    people = []
+    for position in positions.order_by("person__name", "person__email"):
+        person = position.person
+        erased = person.erased_at is not None
+        row = {
+            "email": "" if erased else person.email,
+            "name": ERASED_NAME if erased else person.name,
+            "team": person.team.name,
+            "title": "" if erased else person.title,
             "responded": position.responded if team_ids is None else None,
             "community": position.community,
             "metrics": metrics.get(position.person_id, {}),
         }
-        for position in positions.order_by("person__name", "person__email")
-    ]
+        people.append({"id": person.id, **row} if person_ids else row)
+    return people
 
 
-def _flags(run: AnalysisRun, team_ids: set[int] | None) -> list[dict]:
+def _flags(run: AnalysisRun, team_ids: set[int] | None, person_ids: bool) -> list[dict]:
     flags = Flag.objects.filter(run=run)
     if team_ids is not None:
         flags = flags.filter(person__team_id__in=team_ids)
     rows = flags.order_by("kind", "-score", "person__email").values_list(
-        "person__email", "kind", "score", "evidence", "moves", "warning"
+        "person_id",
+        "person__erased_at",
+        "person__email",
+        "kind",
+        "score",
+        "evidence",
+        "moves",
+        "warning",
     )
     keys = ("email", "kind", "score", "evidence", "moves", "warning")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    found = []
+    for person_id, erased_at, email, *rest in rows:
+        row = dict(zip(keys, ("" if erased_at else email, *rest), strict=True))
+        found.append({"person_id": person_id, **row} if person_ids else row)
+    return found
 
 
-def _teams(run: AnalysisRun, team_ids: set[int] | None, organization_name: str) -> list[dict]:
+def report_team_rows(
+    run: AnalysisRun, team_ids: set[int] | None, organization_name: str
+) -> list[dict]:
+    """The team (and, for the organisation, organisation) rows of a run, withheld under the
+    anonymity threshold with the reason."""
     threshold = settings.ANONYMITY_THRESHOLD
     rows = TeamMetric.objects.filter(run=run).select_related("team")
     if team_ids is not None:

@@ -9,7 +9,8 @@ their teams and sub-teams, anybody else gets 404.
 from dataclasses import fields, replace
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import Now
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -20,7 +21,7 @@ from influence.analysis.types import (
     TeamIn,
     Thresholds,
 )
-from influence.models import AnalysisRun, PersonPosition
+from influence.models import AnalysisRun, Export, PersonPosition
 from surveys.models import Nomination, Question, Wave
 from teams.models import Organization, Person, Role, Team
 from teams.selectors import led_team_ids, viewer_person
@@ -214,3 +215,35 @@ def analysis_run_pick(runs: list[AnalysisRun], wave_id: str | None) -> AnalysisR
         if str(run.wave_id) == str(wave_id):
             return run
     raise Http404("No analysed wave with that id here.")
+
+
+# --- report exports ------------------------------------------------------------------------
+
+
+def export_list_for_user(
+    *, user, wave_id: int | None = None, status: str | None = None
+) -> QuerySet[Export]:
+    """Exports a viewer may follow and download, newest first: HR the organisation's, a lead
+    their own; nobody else any. The file itself is left out (deferred); `expired` says whether
+    its download time has passed."""
+    person = viewer_person(user)
+    if person is None or person.role not in (Role.HR, Role.LEAD):
+        return Export.objects.none()
+    exports = Export.objects.filter(organization_id=person.organization_id)
+    if person.role != Role.HR:
+        exports = exports.filter(requested_by=user)
+    if wave_id is not None:
+        exports = exports.filter(wave_id=wave_id)
+    if status:
+        exports = exports.filter(status=status)
+    return (
+        exports.defer("content")
+        .select_related("wave__survey", "team", "requested_by")
+        .annotate(expired=ExpressionWrapper(Q(expires_at__lte=Now()), output_field=BooleanField()))
+        .order_by("-created_at", "-id")
+    )
+
+
+def export_get_for_user(*, user, export_id) -> Export:
+    """The requester's export, or any of the organisation's for HR; 404 for anybody else."""
+    return get_object_or_404(export_list_for_user(user=user), pk=export_id)

@@ -191,8 +191,8 @@ def test_export_report_shows_the_latest_successful_run(
 
 
 def test_export_report_refuses_other_formats_and_waves_without_results(survey_world):
-    with pytest.raises(CommandError, match=r"Unknown format 'csv'\. Available: json\."):
-        run_command("export_report", "--wave", str(survey_world.wave.pk), "--format", "csv")
+    with pytest.raises(CommandError, match=r"Unknown format 'docx'\. Available: json, csv, "):
+        run_command("export_report", "--wave", str(survey_world.wave.pk), "--format", "docx")
     with pytest.raises(CommandError, match="has no successful analysis yet"):
         run_command("export_report", "--wave", str(survey_world.wave.pk))
     with pytest.raises(CommandError, match="There is no wave 999"):
