@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from teams.models import Organization, Person, Team, User
+from teams.models import AuditEvent, Organization, Person, Team, User
 
 
 @admin.register(User)
@@ -42,3 +42,24 @@ class PersonAdmin(admin.ModelAdmin):
     list_select_related = ["organization", "team"]
     raw_id_fields = ["team", "manager", "user"]
     show_full_result_count = False  # stays quick on large rosters
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is evidence, so nobody adds, changes or deletes lines here either."""
+
+    list_display = ["created_at", "actor_label", "action", "target", "organization", "source"]
+    list_filter = ["action", "source", "organization"]
+    search_fields = ["actor_label", "target"]
+    list_select_related = ["organization"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

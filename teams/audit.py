@@ -6,6 +6,8 @@ product; targets are written without names ("person 42"), so that erasing a pers
 log readable without identifying them.
 """
 
+from django.db.models import F
+
 from common.request_context import request_context_current
 from teams.models import AuditEvent, Organization, Person, User
 
@@ -42,3 +44,43 @@ def audit_record(
         ip_address=context.ip_address,
         user_agent=context.user_agent,
     )
+
+
+def audit_sign_in(*, user: User) -> AuditEvent:
+    """A login signed in (page or admin); the line goes to the organisation of its person."""
+    return audit_record(
+        action=AuditEvent.Action.SIGN_IN, actor=user, organization=_organization_of_login(user)
+    )
+
+
+def audit_sign_in_failed(*, email: str) -> AuditEvent:
+    """A sign-in was refused. Only the e-mail tried is kept (never the password); the line goes
+    to the organisation of the person with that e-mail, if there is one."""
+    tried = (email or "").strip().lower()[:200] or "(no e-mail given)"
+    # A login's own person first: the same e-mail may be on two organisations' rosters.
+    organization_id = (
+        Person.objects.filter(email=tried)
+        .order_by(F("user_id").asc(nulls_last=True), "id")
+        .values_list("organization_id", flat=True)
+        .first()
+    )
+    return audit_record(
+        action=AuditEvent.Action.SIGN_IN_FAILED,
+        actor=None,
+        organization=organization_id,
+        actor_label=tried,
+    )
+
+
+def audit_token_created(*, user: User) -> AuditEvent:
+    """A login exchanged its e-mail and password for its API token: the API's sign-in."""
+    return audit_record(
+        action=AuditEvent.Action.TOKEN_CREATED,
+        actor=user,
+        organization=_organization_of_login(user),
+        target="API token",
+    )
+
+
+def _organization_of_login(user: User) -> int | None:
+    return Person.objects.filter(user_id=user.pk).values_list("organization_id", flat=True).first()

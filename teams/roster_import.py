@@ -13,7 +13,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from teams.models import Organization, Person, Role, Team, User
+from teams.audit import audit_record
+from teams.models import AuditEvent, Organization, Person, Role, Team, User
 from teams.roster_files import (
     KNOWN_COLUMNS,
     RosterFileError,
@@ -115,7 +116,27 @@ def roster_import(
         _apply(organization, rows, existing, teams, deactivate_missing, report)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            _audit(organization, actor, file_name, report)
     return report
+
+
+def _audit(organization, actor: Person | None, file_name: str, report: RosterImportReport) -> None:
+    # Inside the import's transaction: the line exists exactly when the import does.
+    audit_record(
+        action=AuditEvent.Action.ROSTER_IMPORT,
+        actor=actor.user if actor is not None else None,
+        organization=organization,
+        target="roster",
+        detail={
+            "file": file_name[:100],
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "deactivated": report.deactivated,
+            "teams_created": report.teams_created,
+        },
+    )
 
 
 def _parse_rows(raw_rows, columns) -> tuple[list[_Row], list[RosterProblem]]:

@@ -17,6 +17,8 @@ from influence.maps import (
     map_scope_for_organization,
     map_scope_for_team,
 )
+from teams.audit import audit_record
+from teams.models import AuditEvent
 from teams.selectors import organization_get_for_hr, team_get_for_user
 
 COMPACT = {"separators": (",", ":")}  # a fifth fewer bytes on a map of thousands
@@ -36,7 +38,9 @@ def team_map_data(request, team_id: int):
 def team_map_person(request, team_id: int, person_id: int):
     team = team_get_for_user(user=request.user, team_id=team_id)
     scope = map_scope_for_team(user=request.user, team=team, wave_id=request.GET.get("wave"))
-    return JsonResponse(map_person(scope=scope, person_id=person_id))
+    details = map_person(scope=scope, person_id=person_id)
+    _audit_panel(request, scope, team.organization_id, person_id, details)
+    return JsonResponse(details)
 
 
 @login_required
@@ -57,7 +61,23 @@ def organization_map_person(request, person_id: int):
     scope = map_scope_for_organization(
         user=request.user, organization_id=organization.pk, wave_id=request.GET.get("wave")
     )
-    return JsonResponse(map_person(scope=scope, person_id=person_id))
+    details = map_person(scope=scope, person_id=person_id)
+    _audit_panel(request, scope, organization.pk, person_id, details)
+    return JsonResponse(details)
+
+
+def _audit_panel(request, scope: MapScope, organization_id: int, person_id: int, details) -> None:
+    """One audit line per person panel opened; a withheld panel showed nobody."""
+    if details.get("withheld"):
+        return
+    audit_record(
+        action=AuditEvent.Action.IDENTIFIED_VIEW,
+        actor=request.user,
+        organization=organization_id,
+        target=f"person {person_id}",
+        target_person_id=person_id,
+        detail={"wave": scope.run.wave_id, "team": scope.team.pk if scope.team else None},
+    )
 
 
 def _map_response(request, scope: MapScope) -> JsonResponse:

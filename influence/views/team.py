@@ -21,6 +21,8 @@ from influence.maps import map_page_config
 from influence.models import FlagReview
 from influence.selectors import analysis_run_current
 from influence.services import flag_review_save
+from teams.audit import audit_record
+from teams.models import AuditEvent
 from teams.selectors import team_get_for_user
 
 
@@ -44,6 +46,8 @@ def team_dashboard(request, team_id: int):
         team=team, wave_id=request.GET.get("wave"), all_flags=request.GET.get("flags") == "all"
     )
     show_map = dashboard.run is not None and not dashboard.people_withheld
+    if show_map:  # people and their flags are on the page: an identified view
+        _audit_dashboard(request, team, dashboard)
     context = {
         "team": team,
         "dashboard": dashboard,
@@ -52,6 +56,17 @@ def team_dashboard(request, team_id: int):
         "map_config": map_page_config(run=dashboard.run, team=team) if show_map else None,
     }
     return render(request, "influence/team_dashboard.html", context)
+
+
+def _audit_dashboard(request, team, dashboard) -> None:
+    flagged = {flag.person_id for group in dashboard.flag_groups for flag in group.all_flags}
+    audit_record(
+        action=AuditEvent.Action.IDENTIFIED_VIEW,
+        actor=request.user,
+        organization=team.organization_id,
+        target=f"team {team.pk} influence dashboard",
+        detail={"wave": dashboard.run.wave_id, "flagged_people": len(flagged)},
+    )
 
 
 @login_required
