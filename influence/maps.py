@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from influence.models import (
     KIND_EXPLANATIONS,
@@ -142,12 +143,22 @@ def map_page_config(*, run: AnalysisRun, team: Team | None) -> dict:
         "person_placeholder": PERSON_PLACEHOLDER,
         "relations": relations,
         "relation": relations[0]["slug"] if relations else ALL,
+        "ties_deleted": _ties_deleted(run),
         "sizes": [{"value": name, "label": label} for name, label in SIZE_METRICS],
         "flag_kinds": [
             {"kind": kind.value, "label": kind.label, "meaning": KIND_EXPLANATIONS[kind]}
             for kind in Flag.Kind
         ],
     }
+
+
+def _ties_deleted(run: AnalysisRun) -> str | None:
+    """When retention deleted the wave's nominations ("5 March 2025"): the map has no ties."""
+    deleted = run.wave.answers_deleted_at
+    if deleted is None:
+        return None
+    deleted = timezone.localtime(deleted)
+    return f"{deleted.day} {deleted:%B %Y}"
 
 
 # --- the map -------------------------------------------------------------------------------
@@ -157,6 +168,8 @@ def map_data(*, scope: MapScope, relation: str, relation_only: bool = False) -> 
     """The map's JSON: people, teams, flags, formal lines and the relation's ties and sizing
     values; with `relation_only`, the relation's part alone. Withheld below the threshold."""
     head = {"kind": scope.kind, "wave": scope.run.wave_id, "run": scope.run.pk}
+    if scope.run.wave.answers_deleted_at is not None:
+        head["ties_deleted"] = _ties_deleted(scope.run)
     withheld = _withheld(scope)
     if withheld:
         return {**head, "withheld": True, "reason": withheld}

@@ -1,9 +1,12 @@
-"""Celery tasks: thin, take ids, call one service. Beat runs `surveys.tick` every few minutes."""
+"""Celery tasks: thin, take ids, call one service. Beat runs `surveys.tick` every few minutes
+and `surveys.retention` every few hours."""
 
 from celery import shared_task
 from django.db import OperationalError
 
+from common.request_context import RequestContext, request_context_use
 from surveys.models import Wave
+from surveys.retention import retention_apply
 from surveys.services import wave_invitations_send_batch, waves_tick
 
 TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
@@ -39,3 +42,10 @@ def _send_all(wave_id: int, *, reminder: bool) -> int:
         sent = wave_invitations_send_batch(wave=wave, reminder=reminder)
         total += sent
     return total
+
+
+@shared_task(name="surveys.retention", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def retention() -> int:
+    """Delete the raw answers of closed waves past their organisation's retention period."""
+    with request_context_use(RequestContext(source="task")):
+        return len(retention_apply())

@@ -82,9 +82,15 @@ def team_get_for_user(*, user, team_id) -> Team:
 
 
 def person_list_for_user(
-    *, user, search: str = "", team_id: int | None = None, include_inactive: bool = False
+    *,
+    user,
+    search: str = "",
+    team_id: int | None = None,
+    include_inactive: bool = False,
+    include_erased: bool = False,
 ) -> QuerySet[Person]:
-    """People the viewer may see, optionally narrowed by a search and a team (with sub-teams)."""
+    """People the viewer may see, optionally narrowed by a search and a team (with sub-teams).
+    Erased people are anonymous nodes of past results, not roster rows: only reachable by id."""
     person = viewer_person(user)
     if person is None:
         return Person.objects.none()
@@ -95,6 +101,8 @@ def person_list_for_user(
         people = people.filter(pk=person.pk)
     if not include_inactive:
         people = people.filter(is_active=True)
+    if not include_erased:
+        people = people.filter(erased_at__isnull=True)
     if team_id is not None:
         scope = team_descendant_ids(organization_id=person.organization_id, root_ids={team_id})
         people = people.filter(team_id__in=scope)
@@ -110,7 +118,8 @@ def person_list_for_user(
 
 
 def person_get_for_user(*, user, person_id) -> Person:
-    return get_object_or_404(person_list_for_user(user=user, include_inactive=True), pk=person_id)
+    people = person_list_for_user(user=user, include_inactive=True, include_erased=True)
+    return get_object_or_404(people, pk=person_id)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from rest_framework.authtoken.models import Token
 
-from teams.models import Organization, Person, Role, User
+from teams.audit import audit_record, person_label
+from teams.models import AuditEvent, Organization, Person, Role, User
 
 
 def organization_get_or_create(*, slug: str, name: str = "") -> tuple[Organization, bool]:
@@ -60,7 +61,8 @@ def access_grant(
         person = (
             Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
         )
-        user = person.user
+        user, previous_role = person.user, person.role
+        login_created = user is None
         if user is None:
             other = User.objects.filter(email__iexact=person.email).first()
             if other is not None and Person.objects.filter(user=other).exists():
@@ -77,9 +79,27 @@ def access_grant(
         user.save()
         person.role = role
         person.save(update_fields=["user", "role", "updated_at"])
+        _access_audit(person, actor, previous_role, login_created, invite, bool(password))
         if invite:
             transaction.on_commit(lambda: access_invitation_send(person=person))
     return person
+
+
+def _access_audit(person, actor, previous_role, login_created, invited, password_set) -> None:
+    audit_record(
+        action=AuditEvent.Action.ROLE_CHANGE,
+        actor=actor.user if actor is not None else None,
+        organization=person.organization_id,
+        target=person_label(person),
+        target_person_id=person.pk,
+        detail={
+            "from": previous_role,
+            "to": person.role,
+            "login_created": login_created,
+            "invited": invited,
+            "password_set": password_set,
+        },
+    )
 
 
 def access_invitation_send(*, person: Person) -> None:
@@ -107,15 +127,56 @@ def api_token_issue(*, user: User) -> str:
     return token.key
 
 
+UNCHANGED = object()  # a setting left out of an update keeps its value
+RETENTION_RANGE = (30, 3650)
+RETENTION_INVALID = (
+    "Enter a whole number of days from 30 to 3650, or leave it empty to keep raw answers."
+)
+
+
 def organization_settings_update(
-    *, organization: Organization, identified_results: bool, actor: Person
+    *,
+    organization: Organization,
+    actor: Person,
+    identified_results: bool | None = None,
+    retention_days=UNCHANGED,
 ) -> Organization:
-    """HR switches whether employees see, on their own network page, who named them."""
+    """HR changes the organisation's settings: whether employees see, on their own network
+    page, who named them (None: unchanged), and after how many days raw answers of closed waves
+    are deleted (None: kept; left out: unchanged). Every change is audited as [old, new]."""
     if actor.role != Role.HR or actor.organization_id != organization.pk:
         raise ValidationError("Only HR of this organisation can change its settings.")
+    wanted: dict = {}
+    if identified_results is not None:
+        wanted["identified_results"] = bool(identified_results)
+    if retention_days is not UNCHANGED:
+        _retention_days_check(retention_days)
+        wanted["retention_days"] = retention_days
     with transaction.atomic():
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
-        organization.identified_results = identified_results
+        changes = {
+            field: [getattr(organization, field), value]
+            for field, value in wanted.items()
+            if getattr(organization, field) != value
+        }
+        for field, (_, value) in changes.items():
+            setattr(organization, field, value)
         organization.full_clean()
-        organization.save(update_fields=["identified_results"])
+        if changes:
+            organization.save(update_fields=list(changes))
+            audit_record(
+                action=AuditEvent.Action.SETTINGS_CHANGE,
+                actor=actor.user,
+                organization=organization,
+                target="organisation settings",
+                detail=changes,
+            )
     return organization
+
+
+def _retention_days_check(value) -> None:
+    low, high = RETENTION_RANGE
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high
+    ):
+        raise ValidationError({"retention_days": RETENTION_INVALID})

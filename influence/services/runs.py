@@ -73,7 +73,7 @@ def analysis_run_request(*, wave: Wave, reason: str, requested_by=None) -> Analy
     with transaction.atomic():
         # Serialises requests for one wave; the partial unique constraint backs it up where
         # the database has no row locks (SQLite).
-        Wave.objects.select_for_update().filter(pk=wave.pk).first()
+        _answers_kept_check(Wave.objects.select_for_update().filter(pk=wave.pk).first() or wave)
         _stale_runs_fail(wave)
         active = analysis_run_active(wave)
         if active is not None:
@@ -89,6 +89,16 @@ def analysis_run_request(*, wave: Wave, reason: str, requested_by=None) -> Analy
             return wave.analysis_runs.get(status__in=AnalysisRun.ACTIVE)
         transaction.on_commit(partial(_run_queue, run.pk))
     return run
+
+
+def _answers_kept_check(wave: Wave) -> None:
+    """Without its nominations a wave would be analysed as if nobody had named anybody."""
+    if wave.answers_deleted_at is not None:
+        deleted = timezone.localtime(wave.answers_deleted_at)
+        raise ValidationError(
+            f"The raw answers of this wave were deleted on {deleted.day} {deleted:%B %Y} under "
+            "the retention setting; its results stay, but it cannot be analysed again."
+        )
 
 
 def analysis_run_request_for_closed_wave(wave_id: int) -> None:

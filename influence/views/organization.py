@@ -1,6 +1,7 @@
 """HR's organisation overview: every team of an analysed wave in one sortable table, the
-organisation's map, two waves compared, the latest analysis runs, and the "identified results"
-switch (POST to the same page). Anybody but HR of the organisation gets 404."""
+organisation's map, two waves compared, the latest analysis runs, the "identified results"
+switch and the retention setting (POST to the same page). Anybody but HR of the organisation
+gets 404."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,14 +24,20 @@ from influence.selectors import (
 )
 from influence.services import analysis_comparison
 from teams.selectors import organization_get_for_hr, viewer_person
-from teams.services import organization_settings_update
+from teams.services import RETENTION_INVALID, organization_settings_update
 
 
 @login_required
 def organization_dashboard(request):
     organization = organization_get_for_hr(user=request.user)
+    if request.method == "POST" and "retention_days" in request.POST:
+        return _retention_update(request, organization)
     if request.method == "POST":
         return _identified_results_switch(request, organization)
+    return render(request, "influence/organization_dashboard.html", _context(request, organization))
+
+
+def _context(request, organization) -> dict:
     runs = analysis_runs_current_for_organization(organization_id=organization.id)
     run = analysis_run_pick(runs, request.GET.get("wave"))
     context = {
@@ -45,7 +52,7 @@ def organization_dashboard(request):
     }
     if run is not None:
         context.update(_run_context(request, organization, runs, run))
-    return render(request, "influence/organization_dashboard.html", context)
+    return context
 
 
 def _run_context(request, organization, runs, run) -> dict:
@@ -84,6 +91,37 @@ def _identified_results_switch(request, organization):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, SWITCHED[choice])
+    return _back(request, "identified-results")
+
+
+def _back(request, anchor: str):
     query = request.GET.urlencode()
     url = reverse("organization-dashboard") + (f"?{query}" if query else "")
-    return redirect(url + "#identified-results")
+    return redirect(f"{url}#{anchor}")
+
+
+def _retention_update(request, organization):
+    """Days after a wave closes when its raw answers are deleted; empty keeps them. A bad value
+    shows the page again with the error at the field, nothing changed."""
+    raw = request.POST.get("retention_days", "").strip()[:20]
+    try:
+        if raw and not raw.isdigit():
+            raise ValidationError({"retention_days": RETENTION_INVALID})
+        organization = organization_settings_update(
+            organization=organization,
+            retention_days=int(raw) if raw else None,
+            actor=viewer_person(request.user),
+        )
+    except ValidationError as exc:
+        context = _context(request, organization)
+        context.update(retention_value=raw, retention_error=" ".join(exc.messages))
+        return render(request, "influence/organization_dashboard.html", context, status=400)
+    if organization.retention_days is None:
+        messages.success(request, "Raw answers are now kept until they are deleted by hand.")
+    else:
+        messages.success(
+            request,
+            f"Raw answers of a wave are now deleted {organization.retention_days} days after it "
+            "closes; the results stay.",
+        )
+    return _back(request, "retention")
