@@ -46,3 +46,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("teams.urls")),
 ]
+
+# Unknown /api/ addresses and server errors answer JSON in the API's error format.
+handler404 = "common.api.page_not_found"
+handler500 = "common.api.server_error"

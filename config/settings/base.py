@@ -160,6 +160,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every error answers {"detail": "...", "errors": {field: message}} (common/api.py).
+    "EXCEPTION_HANDLER": "common.api.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("AUTH_THROTTLE_RATE", default="20/min"),
         # Answering by link, per client address: generous, as a whole office may share one.
@@ -171,8 +177,38 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Influence Map API",
-    "DESCRIPTION": "Roster, surveys, waves, invitations and answers of one organisation, "
-    "scoped to the caller's role.",
+    "DESCRIPTION": "Everything the site does, for scripts: the roster, surveys, waves, "
+    "invitations, answering by link, response rates, analysis runs, results (metrics, flags, "
+    "team aggregates, one person, your own network), exports, the audit log and the "
+    "organisation's settings; every answer scoped to the caller's role, as the pages are.\n\n"
+    "**Sign in** with a token (`POST /api/auth/token/`, then `Authorization: Token <token>`) or, "
+    "in a browser, with the site's session (send the CSRF token on writes). **Lists** are "
+    "paginated (`?page=`, 50 a page; results lists also take `?page_size=` up to 500). "
+    '**Errors** all answer `{"detail": "what is wrong and how to fix it"}`, plus '
+    '`"errors": {field: message}` for invalid input. **Throttling**: too many requests answer '
+    "429 with a `Retry-After` header.",
+    "TAGS": [
+        {"name": "auth", "description": "API tokens."},
+        {"name": "people", "description": "The roster: people, their access, erasure (HR)."},
+        {"name": "teams", "description": "The team tree."},
+        {"name": "roster", "description": "Importing the roster from a file."},
+        {"name": "surveys", "description": "Surveys and the question bank (HR)."},
+        {"name": "waves", "description": "Waves, invitations and response rates."},
+        {"name": "answering", "description": "Answering a survey by its secret link."},
+        {"name": "analysis", "description": "Analysis runs and the full report of a wave."},
+        {
+            "name": "results",
+            "description": "Metrics, flags, team aggregates, one person, "
+            "flag reviews and your own network, from a wave's current analysis.",
+        },
+        {"name": "exports", "description": "Report files (CSV, XLSX, PDF, GraphML, JSON)."},
+        {"name": "audit", "description": "Who did what, when (HR)."},
+        {"name": "organisation", "description": "The organisation's settings (HR)."},
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "common.api.schema_add_common_errors",
+    ],
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -182,6 +218,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "QuestionKindEnum": "surveys.models.Question.Kind",
         "InvitationEventKindEnum": "surveys.models.InvitationEvent.Kind",
+        "FlagKindEnum": "influence.models.Flag.Kind",
+        "FlagReviewStatusEnum": "influence.models.FlagReview.Status",
     },
 }
 

@@ -81,7 +81,9 @@ class RelationMetricsSerializer(serializers.Serializer):
     in_degree = serializers.IntegerField(help_text="Distinct people who named this person.")
     weighted_in_degree = serializers.FloatField(help_text="Sum of tie strengths (1 … 4 each).")
     out_degree = serializers.IntegerField(
-        allow_null=True, help_text="People this person named; null: did not answer (unknown)."
+        allow_null=True,
+        help_text="People this person named; null: did not answer (unknown), and always in a "
+        "lead's report.",
     )
     pagerank = serializers.FloatField()
     betweenness = serializers.FloatField()
@@ -93,11 +95,13 @@ class RelationMetricsSerializer(serializers.Serializer):
 
 
 class ReportPersonSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="Empty for an erased person.")
     name = serializers.CharField()
     team = serializers.CharField()
     title = serializers.CharField()
-    responded = serializers.BooleanField()
+    responded = serializers.BooleanField(
+        allow_null=True, help_text="Null in a lead's report: a lead never learns who answered."
+    )
     community = serializers.IntegerField()
     metrics = serializers.DictField(
         child=RelationMetricsSerializer(), help_text="By relation (advice, decision, …)."
@@ -105,7 +109,7 @@ class ReportPersonSerializer(serializers.Serializer):
 
 
 class ReportFlagSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="Empty for an erased person.")
     kind = serializers.CharField(help_text="E.g. " + ", ".join(Flag.Kind.values) + ".")
     score = serializers.FloatField(help_text="0 … 1.")
     evidence = serializers.ListField(child=serializers.CharField())

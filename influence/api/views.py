@@ -21,6 +21,8 @@ from influence.services import analysis_run_request
 from surveys.api.shared import HR_ONLY, REFUSED, refused
 from surveys.selectors import wave_get_for_hr, wave_get_for_user
 from teams.api.serializers import ErrorSerializer
+from teams.audit import audit_record
+from teams.models import AuditEvent
 
 NO_REPORT = OpenApiResponse(
     ErrorSerializer,
@@ -99,4 +101,12 @@ class WaveReportView(APIView):
                 {"detail": "No analysis of this wave has succeeded yet."},
                 status=status.HTTP_404_NOT_FOUND,
             )
-        return Response(report_build(run=run, team_ids=team_ids))
+        report = report_build(run=run, team_ids=team_ids)
+        audit_record(
+            action=AuditEvent.Action.IDENTIFIED_VIEW,
+            actor=request.user,
+            organization=wave.survey.organization_id,
+            target=f"wave {wave.pk} report",
+            detail={"wave": wave.pk, "teams": sorted(team_ids) if team_ids is not None else "all"},
+        )
+        return Response(report)

@@ -3,7 +3,7 @@ address is the credential, and no error says whose link it is. Everything goes t
 `surveys.answering`, as the link page does."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.parsers import JSONParser
@@ -148,6 +148,28 @@ class AnswerView(_ByLink):
         "draft otherwise). Sending twice keeps one response. 400 lists a message per question "
         "id under `errors`.",
         request=AnswerInputSerializer,
+        examples=[
+            OpenApiExample(
+                "Send the answers",
+                value={
+                    "answers": [
+                        {"question": 11, "nominees": [{"person": 42, "strength": 3}]},
+                        {"question": 12, "rating": 4},
+                    ],
+                    "submit": True,
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "A message per question",
+                value={
+                    "detail": ANSWERS_REFUSED,
+                    "errors": {"11": "You cannot name yourself."},
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
         responses={
             200: AnswerStateSerializer,
             400: OpenApiResponse(SurveyErrorSerializer, description="Nothing was saved."),

@@ -3,26 +3,26 @@ services and `surveys.answering`."""
 
 from rest_framework import serializers
 
+from common.api import MAX_ID, ErrorSerializer
 from surveys.models import STRENGTH_CHOICES, InvitationEvent, Question, Survey, Wave
 
 STRENGTH_HELP = "How often: " + ", ".join(f"{value} = {label}" for value, label in STRENGTH_CHOICES)
 
 
-class SurveyErrorSerializer(serializers.Serializer):
-    """A refusal; `errors` names the fields (or question ids) it is about, when it can."""
-
-    detail = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.CharField(),
-        required=False,
-        help_text="Field name (or question id when answering) → what is wrong with it.",
-    )
+# A refusal; `errors` names the fields (or question ids) it is about. The API's one error shape.
+SurveyErrorSerializer = ErrorSerializer
 
 
 # --- surveys -------------------------------------------------------------------------------------
 
 
+RELATION_HELP = "The relation asked about (advice, decision, …); empty for ratings and text."
+
+
 class SurveyQuestionSerializer(serializers.ModelSerializer):
+    # Not the model's slug pattern: rating and text questions have no relation.
+    relation = serializers.CharField(read_only=True, help_text=RELATION_HELP)
+
     class Meta:
         model = Question
         fields = [
@@ -76,7 +76,7 @@ class SurveyInputSerializer(serializers.Serializer):
         default=False, help_text="Bank questions also ask how often."
     )
     audience_team_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         help_text="Empty or absent: the whole organisation. Chosen teams include sub-teams.",
     )
@@ -260,6 +260,8 @@ class AnswerStateItemSerializer(serializers.Serializer):
 
 
 class AnswerQuestionSerializer(serializers.ModelSerializer):
+    relation = serializers.CharField(read_only=True, help_text=RELATION_HELP)
+
     class Meta:
         model = Question
         fields = ["id", "kind", "relation", "prompt", "max_nominees", "ask_strength", "required"]
@@ -277,12 +279,14 @@ class AnswerStateSerializer(serializers.Serializer):
 
 
 class AnswerNomineeInputSerializer(serializers.Serializer):
-    person = serializers.IntegerField(help_text="A colleague's id from the people search.")
+    person = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="A colleague's id from the people search."
+    )
     strength = serializers.IntegerField(required=False, allow_null=True, help_text=STRENGTH_HELP)
 
 
 class AnswerItemInputSerializer(serializers.Serializer):
-    question = serializers.IntegerField()
+    question = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     nominees = AnswerNomineeInputSerializer(many=True, required=False)
     rating = serializers.IntegerField(required=False, allow_null=True, help_text="1 … 5.")
     text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)

@@ -4,7 +4,7 @@ everybody else gets 404. Waves are in `waves.py`, answering by link in `answerin
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -85,6 +85,31 @@ class SurveyListView(generics.ListAPIView):
         "(empty: everybody) and a schedule. No wave is opened yet.",
         request=SurveyInputSerializer,
         responses={201: SurveySerializer, 400: REFUSED, 404: HR_ONLY},
+        examples=[
+            OpenApiExample(
+                "A quarterly pulse",
+                value={
+                    "title": "Spring pulse",
+                    "bank": ["advice", "decision", "help"],
+                    "bank_ask_strength": True,
+                    "questions": [{"kind": "rating", "prompt": "How is trust in your team going?"}],
+                    "schedule": "recurring",
+                    "every_weeks": 12,
+                    "window_days": 7,
+                    "reminder_days": [3, 6],
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Refused",
+                value={
+                    "detail": "A survey called 'Spring pulse' already exists.",
+                    "errors": {"title": "A survey called 'Spring pulse' already exists."},
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
     )
     def post(self, request, *args, **kwargs):
         organization = organization_get_for_hr(user=request.user)

@@ -2,11 +2,10 @@
 
 from rest_framework import serializers
 
+from common.api import MAX_ID, ErrorSerializer
 from teams.models import Person, Role, Team
 
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+__all__ = ["ErrorSerializer"]  # the API's one error shape, kept importable from here
 
 
 # --- sign-in -------------------------------------------------------------------------------------
@@ -73,6 +72,7 @@ class PersonListQuerySerializer(serializers.Serializer):
     team = serializers.IntegerField(
         required=False,
         min_value=1,
+        max_value=MAX_ID,
         help_text="Only people in this team and its sub-teams; the team must be visible to you.",
     )
     include_inactive = serializers.BooleanField(
@@ -156,6 +156,9 @@ class RosterProblemSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class RosterImportProblemsSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    problems = RosterProblemSerializer(many=True)
+class RosterImportProblemsSerializer(ErrorSerializer):
+    """The error format; a file that was read has its `problems` listed row by row."""
+
+    problems = RosterProblemSerializer(
+        many=True, required=False, help_text="Absent when the request itself was not valid."
+    )

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -28,6 +28,7 @@ from teams.api.serializers import (
     TokenCredentialsSerializer,
     TokenSerializer,
 )
+from teams.audit import audit_token_created
 from teams.roster_import import roster_import
 from teams.selectors import (
     TeamNode,
@@ -52,6 +53,22 @@ NO_ROSTER_PERSON = (
 IMPORT_REFUSED = "The roster was not imported: fix the problems listed."
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not found, or not visible to you.")
+TOKEN_EXAMPLES = [
+    OpenApiExample(
+        "Credentials",
+        value={"email": "hr@acme.test", "password": "correct horse battery staple"},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "A token", value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}, response_only=True
+    ),
+    OpenApiExample(
+        "Wrong credentials",
+        value={"detail": WRONG_CREDENTIALS},
+        response_only=True,
+        status_codes=["400"],
+    ),
+]
 HR_ONLY = OpenApiResponse(ErrorSerializer, description="Not found: only HR may do this.")
 
 
@@ -78,6 +95,7 @@ class TokenObtainView(APIView):
             400: OpenApiResponse(ErrorSerializer, description="Wrong or missing credentials."),
             429: OpenApiResponse(ErrorSerializer, description="Too many attempts; wait."),
         },
+        examples=TOKEN_EXAMPLES,
         auth=[],
     )
     def post(self, request):
@@ -85,9 +103,11 @@ class TokenObtainView(APIView):
         user = authenticate(
             request, username=credentials["email"], password=credentials["password"]
         )
-        if user is None:
+        if user is None:  # authenticate() has recorded the failed attempt (teams.signals)
             return Response({"detail": WRONG_CREDENTIALS}, status=status.HTTP_400_BAD_REQUEST)
-        return Response({"token": api_token_issue(user=user)})
+        token = api_token_issue(user=user)
+        audit_token_created(user=user)
+        return Response({"token": token})
 
 
 class MeView(APIView):
