@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
@@ -224,8 +225,20 @@ def schema_add_common_errors(result, generator, request, public):
                     _error("Too many requests: wait and try again.", headers=RETRY_AFTER),
                 ),
             }
-            for status, (applies, response) in common.items():
-                if applies and status not in responses:
-                    responses[status] = response
+            for code, (applies, response) in common.items():
+                if applies and code not in responses:
+                    responses[code] = response
             operation["responses"] = dict(sorted(responses.items()))
     return result
+
+
+def refused(exc: DjangoValidationError) -> Response:
+    """A service's ValidationError as 400 {"detail", "errors": {field: message}}."""
+    body: dict = {"detail": " ".join(exc.messages)}
+    if hasattr(exc, "error_dict"):
+        body["errors"] = {
+            field: " ".join(messages)
+            for field, messages in exc.message_dict.items()
+            if field != "__all__"
+        }
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)

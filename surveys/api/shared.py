@@ -1,11 +1,11 @@
 """What the survey API views share: parsing, refusals, 404 scoping on top of the selectors and
 the documented error answers."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.response import Response
 
+from common.api import refused  # noqa: F401  (the survey views import it from here)
 from surveys.api.serializers import SurveyErrorSerializer
 from teams.api.serializers import ErrorSerializer
 
@@ -22,18 +22,6 @@ def parsed(serializer_class, data, *, partial: bool = False) -> dict:
     serializer = serializer_class(data=data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def refused(exc: DjangoValidationError) -> Response:
-    """A service's ValidationError as 400 {"detail", "errors": {field: message}}."""
-    body: dict = {"detail": " ".join(exc.messages)}
-    if hasattr(exc, "error_dict"):
-        body["errors"] = {
-            field: " ".join(messages)
-            for field, messages in exc.message_dict.items()
-            if field != "__all__"
-        }
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 def conflict(message: str) -> Response:

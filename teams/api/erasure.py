@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api import refused
 from teams.api.serializers import ErrorSerializer
 from teams.erasure import person_erase
 from teams.selectors import organization_get_for_hr, person_get_for_user, viewer_person
@@ -23,18 +24,6 @@ class FieldErrorsSerializer(serializers.Serializer):
 
 
 REFUSED = OpenApiResponse(FieldErrorsSerializer, description="Refused; the message says why.")
-
-
-def refused(exc: DjangoValidationError) -> Response:
-    """A service's ValidationError as 400 {"detail", "errors": {field: message}}."""
-    body: dict = {"detail": " ".join(exc.messages)}
-    if hasattr(exc, "error_dict"):
-        body["errors"] = {
-            field: " ".join(messages)
-            for field, messages in exc.message_dict.items()
-            if field != "__all__"
-        }
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 def invalid(serializer: serializers.Serializer, detail: str) -> Response:
