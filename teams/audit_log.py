@@ -115,11 +115,12 @@ def audit_rows(*, organization_id: int, events: Iterable[AuditEvent]) -> list[Au
 
 
 def detail_text(detail) -> str:
-    """`{"from": "employee", "to": "lead"}` → "from: employee, to: lead"."""
+    """`{"from": "employee", "to": "lead"}` → "from: employee, to: lead"; keys sorted, as
+    PostgreSQL's jsonb keeps no order and the page should read the same on every database."""
     if not isinstance(detail, dict):
         return json.dumps(detail, ensure_ascii=False) if detail else ""
     parts = []
-    for key, value in detail.items():
+    for key, value in sorted(detail.items()):
         if isinstance(value, dict | list):
             value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         elif value is None:

@@ -78,7 +78,7 @@ def test_hr_sees_the_lines_newest_first_with_who_what_where(world, hr):
     assert html.index("Viewed identified results") < html.index("Imported the roster")
     assert f"person {world.engineer.pk}" in html and "Eli Ng" in html  # current name beside it
     assert "198.51.100.7" in html and "Chrome on Windows" in html
-    assert f"wave: 3, team: {world.engineering.pk}" in html
+    assert f"team: {world.engineering.pk}, wave: 3" in html
     assert "Download CSV" in html
 
 
