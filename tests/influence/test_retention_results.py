@@ -67,6 +67,8 @@ def test_the_analysis_page_says_why_instead_of_failing_a_run(dashboard_world, cl
     dw = dashboard_world
     wave = apply_retention(dw)
     client = client_for(dw.world.hr)
+    page = client.get(reverse("wave-analysis", kwargs={"wave_id": wave.pk})).content.decode()
+    assert "Run analysis again" not in page and 'id="answers-deleted"' in page
     response = client.post(reverse("wave-analysis-run", kwargs={"wave_id": wave.pk}), follow=True)
     assert REFUSAL.format(date=deleted_on(wave)) in response.content.decode()
     assert list(AnalysisRun.objects.filter(wave=wave).values_list("status", flat=True)) == [
