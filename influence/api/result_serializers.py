@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
 from common.api import MAX_ID
+from influence.api.serializers import RelationMetricsSerializer
 from influence.models import Flag, FlagReview
 
 KINDS_HELP = "One of: " + ", ".join(Flag.Kind.values) + "."
@@ -147,25 +148,17 @@ class FlagReviewInputSerializer(serializers.Serializer):
 # --- metrics, flags and team aggregates ----------------------------------------------------------
 
 
-class MetricRowSerializer(OmitAbsent):
-    """One person in one relation's graph; edges point respondent → nominee."""
+class MetricRowSerializer(OmitAbsent, RelationMetricsSerializer):
+    """One person in one relation's graph (the report's metrics of a relation, with the person
+    and the relation); edges point respondent → nominee."""
 
     person = ResultPersonSerializer()
     relation = serializers.CharField()
-    in_degree = serializers.IntegerField(help_text="Distinct people who named this person.")
-    weighted_in_degree = serializers.FloatField(help_text="Sum of tie strengths (1 … 4 each).")
     out_degree = serializers.IntegerField(
         required=False,
         allow_null=True,
         help_text="People this person named; null: did not answer. " + HR_ONLY_FIELD,
     )
-    pagerank = serializers.FloatField()
-    betweenness = serializers.FloatField()
-    harmonic = serializers.FloatField(help_text="Harmonic closeness over incoming distances.")
-    in_degree_pct_org = serializers.FloatField(
-        help_text="Share of the organisation with a lower in-degree, 0 … 1."
-    )
-    in_degree_pct_team = serializers.FloatField(help_text="The same within the person's team.")
     responded = serializers.BooleanField(
         required=False, help_text="Whether they answered the wave. " + HR_ONLY_FIELD
     )
